@@ -1,0 +1,46 @@
+# Two commands: `make demo` (set up and run the main job) and `make test` (set up and run the tests).
+# Everything the project needs is installed here, so a bare machine of this kind works.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(PY) -m pip
+STAMP := $(VENV)/.installed
+TORCH_VERSION := 2.13.0
+LLAMA_CPP_VERSION := 0.3.36
+# Debian packages the build and the tests need (command -> package).
+APT_NEEDS := cmake:cmake g++:g++
+
+.PHONY: demo test install system-deps check-cargo clean
+
+check-cargo:
+	@command -v cargo >/dev/null 2>&1 || { echo "cargo is not on PATH: install Rust with rustup (https://rustup.rs), open a new shell and run make again."; exit 1; }
+
+system-deps:
+	@missing=""; for pair in $(APT_NEEDS); do command -v $${pair%%:*} >/dev/null 2>&1 || missing="$$missing $${pair#*:}"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages:$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	fi
+
+# torch is pinned first so nothing can pull a multi-GB CUDA build; llama-cpp-python is built
+# without native CPU flags because the native build's AMX kernels crash this CPU.
+$(STAMP): pyproject.toml
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+	$(PIP) install -q torch==$(TORCH_VERSION)
+	CMAKE_ARGS="-DGGML_NATIVE=OFF" $(PIP) install -q llama-cpp-python==$(LLAMA_CPP_VERSION)
+	$(PIP) install -q -e '.[dev]'
+	touch $@
+
+install: check-cargo system-deps $(STAMP)
+
+test: install
+	$(VENV)/bin/pytest -q
+
+demo: install
+	$(VENV)/bin/sleepy koans check
+	$(VENV)/bin/sleepy eval --split eval --strategy none
+	$(VENV)/bin/sleepy eval --split eval --strategy rustc
+
+clean:
+	rm -rf $(VENV)

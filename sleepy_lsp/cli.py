@@ -1,0 +1,140 @@
+"""The `sleepy` command line: koans, eval and (in later modules) fix, day and review."""
+
+from __future__ import annotations
+
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from .corpus import check_koan
+from .errors import SleepyError
+from .evaluate import STRATEGIES, evaluate, summarise, write_json
+from .judge import Judge
+from .koans import FAMILIES, SPLITS, load_koan, load_koans
+
+console = Console()
+err_console = Console(stderr=True)
+
+DEFAULT_KOANS = Path(__file__).resolve().parent.parent / "koans"
+
+koans_option = click.option(
+    "--koans", "koans_dir", type=click.Path(path_type=Path), default=DEFAULT_KOANS, show_default=True,
+    help="A folder in the koan format (one sub-folder per koan).",
+)
+split_option = click.option("--split", type=click.Choice(SPLITS), help="Only koans of this split.")
+family_option = click.option("--family", type=click.Choice(FAMILIES), help="Only koans of this family.")
+jobs_option = click.option("--jobs", type=click.IntRange(min=1), help="Koans judged in parallel [default: cores].")
+
+
+@contextmanager
+def progress_bar(description: str, total: int) -> Iterator:
+    """A rich progress bar; yields a function to call once per finished item."""
+    columns = [SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()]
+    with Progress(*columns, console=err_console, transient=True) as progress:
+        task = progress.add_task(description, total=total)
+        yield lambda _result=None: progress.advance(task)
+
+
+@click.group()
+@click.version_option(package_name="sleepy-coder")
+def cli() -> None:
+    """sleepy-coder: compiler-verified fixes for Rust errors that learn from what you accept."""
+
+
+@cli.group()
+def koans() -> None:
+    """List, show and check the koan corpus."""
+
+
+@koans.command("list")
+@koans_option
+@split_option
+@family_option
+def koans_list(koans_dir: Path, split: str | None, family: str | None) -> None:
+    """List koans with their family, split and error codes."""
+    table = Table("id", "family", "split", "codes", "title")
+    for k in load_koans(koans_dir, split, family):
+        table.add_row(k.id, k.family, k.split, " ".join(k.error_codes), k.title)
+    console.print(table)
+
+
+@koans.command("show")
+@koans_option
+@click.argument("koan_id")
+def koans_show(koans_dir: Path, koan_id: str) -> None:
+    """Show one koan: its metadata and broken code."""
+    folder = koans_dir / koan_id
+    if not folder.is_dir():
+        raise SleepyError(f"There is no koan {koan_id!r} in {koans_dir}: `sleepy koans list` shows the ids.")
+    k = load_koan(folder)
+    console.print(f"[bold]{k.id}[/bold] {k.title}\nfamily: {k.family}  split: {k.split}  codes: {', '.join(k.error_codes)}")
+    console.print(f"--- {k.source_rel}")
+    console.print(k.broken, markup=False, highlight=False)
+
+
+@koans.command("check")
+@koans_option
+@split_option
+@family_option
+@jobs_option
+def koans_check(koans_dir: Path, split: str | None, family: str | None, jobs: int | None) -> None:
+    """Check that every koan fails as stated and its solution passes its hidden tests."""
+    selected = load_koans(koans_dir, split, family)
+    judge = Judge(jobs=jobs)
+    with progress_bar("checking koans", len(selected)) as advance:
+        problems = judge.map(selected, lambda k: check_koan(judge, k), advance)
+    bad = [(k, p) for k, p in zip(selected, problems) if p]
+    for k, found in bad:
+        for problem in found:
+            console.print(f"[red]{k.id}[/red]: {problem}")
+    if bad:
+        console.print(f"{len(bad)} of {len(selected)} koans have problems.")
+        sys.exit(1)
+    console.print(f"All {len(selected)} koans are sound: each fails as stated and its solution passes.")
+
+
+@cli.command("eval")
+@koans_option
+@click.option("--strategy", type=click.Choice(sorted(STRATEGIES)), default="rustc", show_default=True)
+@split_option
+@family_option
+@jobs_option
+@click.option("--json", "json_path", type=click.Path(path_type=Path), help="Also write per-koan results here.")
+def eval_command(koans_dir: Path, strategy: str, split: str | None, family: str | None,
+                 jobs: int | None, json_path: Path | None) -> None:
+    """Score a fixing strategy on a folder of koans, per family."""
+    selected = load_koans(koans_dir, split, family)
+    judge = Judge(jobs=jobs)
+    with progress_bar(f"eval {strategy}", len(selected)) as advance:
+        results = evaluate(judge, selected, STRATEGIES[strategy], advance)
+    table = Table("family", "koans", "passed", "pass rate", "s/koan", title=f"strategy: {strategy}")
+    for s in summarise(results):
+        table.add_row(s.family, str(s.koans), str(s.passed), f"{s.rate:.1%}", f"{s.seconds_per_koan:.1f}")
+    console.print(table)
+    if json_path:
+        write_json(json_path, strategy, results)
+
+
+def main() -> None:
+    """Entry point: user errors print one sentence and exit 2, never a traceback."""
+    try:
+        cli(standalone_mode=False)
+    except click.exceptions.Abort:
+        err_console.print("Interrupted.")
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except SleepyError as exc:
+        err_console.print(f"error: {exc}", markup=False, highlight=False)
+        sys.exit(2)
+
+
+if __name__ == "__main__":
+    main()
