@@ -8,10 +8,12 @@ from pathlib import Path
 import pytest
 
 from sleepy_lsp.judge import Judge
+from sleepy_lsp.koans import load_koans
 
 REPO = Path(__file__).resolve().parent.parent
 KOANS = REPO / "koans"
 DATA = Path(__file__).resolve().parent / "data"
+ALL_KOANS = load_koans(KOANS)
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,92 @@
+/**
+ * The command lines the extension runs with the chosen interpreter: the
+ * server, the import check, `sleepy review`, and the install hint shown when
+ * the import check fails. Pure, so the tests can check them without VS Code.
+ */
+
+import { DISTRIBUTION, SERVER_PACKAGE } from './constants';
+import type { ProcessResult } from './process';
+
+export interface CommandLine {
+    command: string;
+    args: string[];
+}
+
+/**
+ * Starts the server on stdio. The server's `main` is called directly rather
+ * than through `-m`, so this works whatever the module does when run as a
+ * script, and the console script (`sleepy-lsp`) need not be on PATH.
+ */
+export const SERVER_BOOTSTRAP = `import sys; from ${SERVER_PACKAGE}.server import main; sys.exit(main())`;
+
+export function serverCommandLine(python: string, options: { tcpPort?: number } = {}): CommandLine {
+    const args = ['-c', SERVER_BOOTSTRAP];
+    if (options.tcpPort !== undefined) {
+        args.push('--tcp', String(options.tcpPort));
+    }
+    return { command: python, args };
+}
+
+export function importCheckCommandLine(python: string): CommandLine {
+    return { command: python, args: ['-c', `import ${SERVER_PACKAGE}`] };
+}
+
+export function reviewCommandLine(python: string): CommandLine {
+    return { command: python, args: ['-m', `${SERVER_PACKAGE}.cli`, 'review'] };
+}
+
+/** The command a user runs to install the server into this interpreter. */
+export function installCommand(python: string): string {
+    return `${shellQuote(python)} -m pip install ${DISTRIBUTION}`;
+}
+
+/** A command line as one string a user can paste into a POSIX shell (for the log). */
+export function formatCommandLine(commandLine: CommandLine): string {
+    return [commandLine.command, ...commandLine.args].map(shellQuote).join(' ');
+}
+
+export function shellQuote(word: string): string {
+    return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+export type ImportCheck =
+    | { ok: true }
+    | { ok: false; reason: 'noInterpreter' | 'notInstalled' | 'failed'; message: string; install?: string };
+
+/** What the result of `<python> -c "import sleepy_lsp"` means, in one sentence for the user. */
+export function describeImportCheck(python: string, result: ProcessResult): ImportCheck {
+    if (result.code === 0) {
+        return { ok: true };
+    }
+    if (result.failure === 'ENOENT' || result.failure === 'EACCES') {
+        return {
+            ok: false,
+            reason: 'noInterpreter',
+            message:
+                `The Python interpreter "${python}" cannot be run (${result.failure}): ` +
+                'set "sleepy.interpreter" to a Python 3.11+ that has sleepy-coder installed.',
+        };
+    }
+    if (result.failure) {
+        return {
+            ok: false,
+            reason: 'failed',
+            message: `Checking for sleepy-coder in "${python}" failed (${result.failure}); the log has the details.`,
+        };
+    }
+    if (/ModuleNotFoundError|No module named/.test(result.stderr)) {
+        const install = installCommand(python);
+        return {
+            ok: false,
+            reason: 'notInstalled',
+            message: `sleepy-coder is not installed in "${python}". Install it with: ${install}`,
+            install,
+        };
+    }
+    const lastLine = result.stderr.trim().split(/\r?\n/).pop() ?? '';
+    return {
+        ok: false,
+        reason: 'failed',
+        message: `"${python}" cannot import sleepy-coder (exit code ${result.code}${lastLine ? `: ${lastLine}` : ''}).`,
+    };
+}

@@ -1,0 +1,54 @@
+"""The prompt and the line-edit answer format: building, parsing (fenced, malformed, truncated), applying."""
+
+import pytest
+
+from sleepy_lsp.prompt import (Example, LineEdit, answer_for, apply_line_edits, build_messages,
+                               code_window, parse_answer)
+from conftest import ALL_KOANS
+
+CODE = "fn main() {\n    let x = 1;\n    x += 1;\n    println!(\"{x}\");\n}\n"
+
+
+def test_messages_hold_error_hint_numbered_code_and_examples():
+    example = Example("error[E0382]: use of moved value", "  1 | f(s); g(s);", "LINE 1: f(s.clone()); g(s);")
+    messages = build_messages("error[E0384]: cannot assign twice", CODE, 3, "borrow", [example])
+    assert [m["role"] for m in messages] == ["system", "user", "assistant", "user"]
+    last = messages[-1]["content"]
+    assert "E0384" in last and "Hint: Ownership error" in last and "  3 |     x += 1;" in last
+    assert messages[2]["content"] == example.answer
+
+
+def test_long_files_show_a_window_around_the_error():
+    code = "\n".join(f"// line {n}" for n in range(1, 301))
+    window = code_window(code, 150)
+    assert "120 | // line 120" in window and "180 | // line 180" in window
+    assert "// line 119\n" not in window and "// line 181" not in window
+
+
+@pytest.mark.parametrize("answer, expected", [
+    ("LINE 3:     let mut x = 1;", [LineEdit("LINE", 3, "    let mut x = 1;")]),
+    ("```rust\nLINE 2: let mut x = 1;\n```", [LineEdit("LINE", 2, "let mut x = 1;")]),
+    ("Sure! Here is the fix:\n- line 2: a\nINSERT 1: #[derive(Debug)]\nDELETE 4\nthanks",
+     [LineEdit("LINE", 2, "a"), LineEdit("INSERT", 1, "#[derive(Debug)]"), LineEdit("DELETE", 4)]),
+    ("LINE 2: let mut x = 1;\nLINE 3", [LineEdit("LINE", 2, "let mut x = 1;")]),  # truncated last edit
+    ("LINE 0: nothing\nLINE x: nope\n", []),
+    ("", []),
+])
+def test_parse_answer_is_robust(answer, expected):
+    assert parse_answer(answer) == expected
+
+
+def test_apply_line_edits():
+    edits = [LineEdit("LINE", 2, "    let mut x = 1;"), LineEdit("INSERT", 1, "// counter"), LineEdit("DELETE", 4)]
+    assert apply_line_edits(CODE, edits) == "// counter\nfn main() {\n    let mut x = 1;\n    x += 1;\n}\n"
+    with pytest.raises(ValueError):
+        apply_line_edits(CODE, [LineEdit("LINE", 9, "x")])
+    with pytest.raises(ValueError):
+        apply_line_edits(CODE, [LineEdit("LINE", 2, "a"), LineEdit("DELETE", 2)])
+
+
+def test_answer_for_round_trips_every_koan_fix():
+    for koan in ALL_KOANS:
+        answer = answer_for(koan.broken, koan.solution)
+        fixed = apply_line_edits(koan.broken, parse_answer(answer))
+        assert fixed.rstrip() == koan.solution.rstrip(), koan.id
