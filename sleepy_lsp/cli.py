@@ -14,9 +14,16 @@ from rich.table import Table
 
 from .corpus import check_koan
 from .errors import SleepyError
-from .evaluate import STRATEGIES, evaluate, summarise, write_json
+from .backends import make_backend
+from .champions import champion_adapters
+from .day import run_day
+from .evaluate import compare, evaluate, load_results, summarise, write_json
 from .judge import Judge
 from .koans import FAMILIES, SPLITS, load_koan, load_koans
+from .memory import MemoryIndex
+from .settings import BACKENDS
+from .store import FixMemory
+from .strategies import STRATEGIES, build_engine
 
 console = Console()
 err_console = Console(stderr=True)
@@ -99,26 +106,82 @@ def koans_check(koans_dir: Path, split: str | None, family: str | None, jobs: in
     console.print(f"All {len(selected)} koans are sound: each fails as stated and its solution passes.")
 
 
+def engine_options(func):
+    """The options every command that runs the fix engine shares."""
+    options = [
+        click.option("--strategy", type=click.Choice(STRATEGIES), default="full", show_default=True),
+        click.option("--backend", type=click.Choice(BACKENDS), default="none", show_default=True,
+                     help="Where model fixes come from."),
+        click.option("--model", "model_path", help="A .gguf file or model folder [default: the offline SmolLM2-135M]."),
+        click.option("--adapters", "adapters_dir", type=click.Path(path_type=Path),
+                     help="An adapter registry: each family is routed to its champion."),
+        click.option("--db", "db_path", type=click.Path(path_type=Path), help="The fix memory [default: the user's]."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def make_engine(strategy: str, backend: str, model_path: str | None, adapters_dir: Path | None,
+                db_path: Path | None):
+    """The engine for the command line; the fix memory is only read."""
+    chosen = make_backend(backend, model_path)
+    if adapters_dir:
+        chosen.set_adapters(champion_adapters(adapters_dir, chosen.name))
+    with FixMemory.open_existing(db_path) as store:
+        index = MemoryIndex.from_store(store)
+    return None if strategy == "none" else build_engine(strategy, chosen, index)
+
+
 @cli.command("eval")
 @koans_option
-@click.option("--strategy", type=click.Choice(sorted(STRATEGIES)), default="rustc", show_default=True)
+@engine_options
 @split_option
 @family_option
 @jobs_option
+@click.option("--baseline", type=click.Path(exists=True, path_type=Path), help="An earlier --json report to compare with.")
 @click.option("--json", "json_path", type=click.Path(path_type=Path), help="Also write per-koan results here.")
-def eval_command(koans_dir: Path, strategy: str, split: str | None, family: str | None,
-                 jobs: int | None, json_path: Path | None) -> None:
+def eval_command(koans_dir: Path, strategy: str, backend: str, model_path: str | None, adapters_dir: Path | None,
+                 db_path: Path | None, split: str | None, family: str | None, jobs: int | None,
+                 baseline: Path | None, json_path: Path | None) -> None:
     """Score a fixing strategy on a folder of koans, per family."""
     selected = load_koans(koans_dir, split, family)
+    engine = make_engine(strategy, backend, model_path, adapters_dir, db_path)
     judge = Judge(jobs=jobs)
     with progress_bar(f"eval {strategy}", len(selected)) as advance:
-        results = evaluate(judge, selected, STRATEGIES[strategy], advance)
+        results = evaluate(judge, selected, engine, advance)
     table = Table("family", "koans", "passed", "pass rate", "s/koan", title=f"strategy: {strategy}")
     for s in summarise(results):
         table.add_row(s.family, str(s.koans), str(s.passed), f"{s.rate:.1%}", f"{s.seconds_per_koan:.1f}")
     console.print(table)
+    if baseline:
+        regressed, improved = compare(load_results(baseline), results)
+        console.print(f"vs baseline: improved {', '.join(improved) or 'none'}; regressed {', '.join(regressed) or 'none'}")
     if json_path:
         write_json(json_path, strategy, results)
+
+
+@cli.command("day")
+@koans_option
+@engine_options
+@family_option
+@jobs_option
+@click.option("--split", type=click.Choice(SPLITS), default="train", show_default=True)
+def day_command(koans_dir: Path, strategy: str, backend: str, model_path: str | None, adapters_dir: Path | None,
+                db_path: Path | None, family: str | None, jobs: int | None, split: str) -> None:
+    """The day cycle: attempt each training koan and record every attempt in the fix memory."""
+    if split == "eval":
+        raise SleepyError("The eval split is the frozen benchmark and is never a lesson: run the day on --split train.")
+    selected = load_koans(koans_dir, split, family)
+    engine = make_engine(strategy, backend, model_path, adapters_dir, db_path)
+    judge = Judge(jobs=jobs)
+    with FixMemory.open(db_path) as store:
+        if not store.enabled:
+            raise SleepyError("Telemetry is switched off, so the day has nowhere to record: unset SLEEPY_TELEMETRY.")
+        with progress_bar(f"day ({strategy})", len(selected)) as advance:
+            outcome = run_day(judge, selected, engine, store, strategy, on_done=advance)
+    console.print(f"day {outcome.day}: {outcome.passed} of {outcome.attempted} koans fixed; "
+                  f"{outcome.attempted - outcome.passed} failures recorded with their reference fix in {store.path}")
 
 
 def main() -> None:

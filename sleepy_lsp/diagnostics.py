@@ -76,8 +76,8 @@ class Diagnostic:
     def primary_span(self) -> Span | None:
         return next((s for s in self.spans if s.is_primary), self.spans[0] if self.spans else None)
 
-    def suggestions(self) -> list[list[Span]]:
-        """Each child's suggested replacements, one list of spans per suggestion.
+    def suggestions(self) -> list[tuple[str, list[Span]]]:
+        """Each child's help message and suggested replacements, one entry per suggestion.
 
         rustc puts a multi-part suggestion (e.g. add `mut` here and `&` there)
         into one child with several spans; those must be applied together.
@@ -86,7 +86,7 @@ class Diagnostic:
         for child in self.children:
             spans = [s for s in child.spans if s.suggested_replacement is not None]
             if spans:
-                found.append(spans)
+                found.append((child.message, spans))
         return found
 
 

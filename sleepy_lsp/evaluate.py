@@ -11,26 +11,8 @@ from typing import Callable
 
 from .judge import Judge
 from .koans import FAMILIES, Koan
-from .repair import repair
-from .rustc_suggestions import rustc_candidates
-from .shadow import ShadowCrate
-
-# A strategy turns a koan (and a shadow crate to try things in) into candidate code.
-Strategy = Callable[[Koan, ShadowCrate], str]
-
-
-def strategy_none(koan: Koan, shadow: ShadowCrate) -> str:
-    """The broken code as it is: the floor every other strategy is measured against."""
-    return koan.broken
-
-
-def strategy_rustc(koan: Koan, shadow: ShadowCrate, max_rounds: int = 4) -> str:
-    """Apply rustc's own suggestions, keeping an edit only when the build improves."""
-    propose = lambda diagnostic, _code: rustc_candidates(diagnostic, koan.source_rel)
-    return repair(shadow, koan.source_rel, koan.broken, propose, max_rounds).code
-
-
-STRATEGIES: dict[str, Strategy] = {"none": strategy_none, "rustc": strategy_rustc}
+from .engine import FixEngine
+from .errors import SleepyError
 
 
 @dataclass
@@ -44,18 +26,19 @@ class KoanResult:
     candidate: str
 
 
-def evaluate_koan(judge: Judge, koan: Koan, strategy: Strategy) -> KoanResult:
+def evaluate_koan(judge: Judge, koan: Koan, engine: FixEngine | None) -> KoanResult:
+    """Repair the koan's broken code with the engine (None: leave it as it is) and judge the result."""
     started = time.monotonic()
     with judge.shadow(koan) as shadow:
-        candidate = strategy(koan, shadow)
+        candidate = engine.repair(shadow, koan.source_rel, koan.broken).code if engine else koan.broken
         verdict = judge.judge(koan, candidate, shadow)
     return KoanResult(koan.id, koan.family, koan.split, verdict.passed, verdict.stage,
                       time.monotonic() - started, candidate)
 
 
-def evaluate(judge: Judge, koans: list[Koan], strategy: Strategy,
+def evaluate(judge: Judge, koans: list[Koan], engine: FixEngine | None,
              on_done: Callable[[KoanResult], None] | None = None) -> list[KoanResult]:
-    return judge.map(koans, lambda k: evaluate_koan(judge, k, strategy), on_done)
+    return judge.map(koans, lambda k: evaluate_koan(judge, k, engine), on_done)
 
 
 @dataclass
@@ -99,3 +82,18 @@ def write_json(path: Path, strategy: str, results: list[KoanResult]) -> None:
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_text(json.dumps(payload, indent=2), encoding="utf-8")
     tmp.replace(path)
+
+
+def load_results(path: Path) -> dict[str, bool]:
+    """Koan id -> passed, from a report written by write_json."""
+    try:
+        return {k["id"]: bool(k["passed"]) for k in json.loads(Path(path).read_text())["koans"]}
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise SleepyError(f"{path} is not a report written by `sleepy eval --json` ({exc}).") from None
+
+
+def compare(baseline: dict[str, bool], results: list[KoanResult]) -> tuple[list[str], list[str]]:
+    """The koans that regressed (passed before, fail now) and improved, by id."""
+    regressed = [r.id for r in results if baseline.get(r.id) and not r.passed]
+    improved = [r.id for r in results if r.passed and r.id in baseline and not baseline[r.id]]
+    return regressed, improved

@@ -90,3 +90,32 @@ export function describeImportCheck(python: string, result: ProcessResult): Impo
         message: `"${python}" cannot import sleepy-coder (exit code ${result.code}${lastLine ? `: ${lastLine}` : ''}).`,
     };
 }
+
+/** What a failed `sleepy review` means, in one sentence; undefined when it worked. */
+export function describeReviewFailure(python: string, result: ProcessResult): string | undefined {
+    if (result.code === 0) {
+        return undefined;
+    }
+    const check = describeImportCheck(python, result);
+    if (!check.ok && check.reason !== 'failed') {
+        return check.message;
+    }
+    if (result.failure === 'timeout') {
+        return '`sleepy review` took too long and was stopped.';
+    }
+    return `\`sleepy review\` failed (${result.failure ?? `exit code ${result.code}`}); the statistics output has its message.`;
+}
+
+/** A server command's answer as a sentence for the user: a string, or an object's `message`. */
+export function describeCommandResult(result: unknown): string | undefined {
+    if (typeof result === 'string' && result.trim()) {
+        return result.trim();
+    }
+    if (typeof result === 'object' && result !== null) {
+        const message = (result as { message?: unknown }).message;
+        if (typeof message === 'string' && message.trim()) {
+            return message.trim();
+        }
+    }
+    return undefined;
+}

@@ -30,7 +30,11 @@ export const SERVER_SETTING_KEYS = [
     'cargo.extraArgs',
 ] as const;
 
-/** Keys under `sleepy.` that only the editor reads; they are never sent to the server. */
+/**
+ * Keys under `sleepy.` that only the editor reads; they are never sent to the
+ * server. (`trace.server` is read by vscode-languageclient itself, which looks
+ * up `<client id>.trace.server`.)
+ */
 export const CLIENT_SETTING_KEYS = ['interpreter', 'trace.server'] as const;
 
 export type ServerSettingKey = (typeof SERVER_SETTING_KEYS)[number];
@@ -72,8 +76,6 @@ export interface SettingsChange {
     restart: boolean;
     /** A server setting changed: send the new settings. */
     notifyServer: boolean;
-    /** The LSP trace level changed. */
-    trace: boolean;
 }
 
 /**
@@ -86,7 +88,6 @@ export function classifyChange(affects: (section: string) => boolean): SettingsC
     return {
         restart: affects(`${SECTION}.interpreter`),
         notifyServer: SERVER_SETTING_KEYS.some((key) => affects(`${SECTION}.${key}`)),
-        trace: affects(`${SECTION}.trace.server`),
     };
 }
 

@@ -1,0 +1,216 @@
+"""The fix engine: candidates from providers, verified in a shadow crate, ranked.
+
+A fix is verified when, with its edits applied, the error it addresses is gone
+and no error appears that was not there before (cargo fix's rule). When a
+candidate clears its error and rustc then reports a new one (borrow errors
+appear only once type errors are gone), the engine continues from it for a few
+rounds: multi-turn repair.
+"""
+
+from __future__ import annotations
+
+import difflib
+import threading
+import time
+import uuid
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from .diagnostics import Diagnostic
+from .families import classify
+from .prompt import answer_for
+from .shadow import CheckResult, ShadowCrate
+
+PROVIDER_ORDER = {"rustc": 0, "memory": 1, "model": 2}
+
+
+@dataclass(frozen=True)
+class FixContext:
+    """What a provider sees: one error in one file of a crate."""
+
+    rel_path: str
+    code: str
+    diagnostic: Diagnostic
+    family: str
+
+
+@dataclass(frozen=True)
+class Candidate:
+    text: str  # the whole file after the change
+    provider: str
+    title: str
+    model: str | None = None
+    adapter: str | None = None
+
+
+class Provider(Protocol):
+    name: str
+
+    def propose(self, ctx: FixContext) -> list[Candidate]: ...
+
+
+@dataclass
+class Fix:
+    """A candidate after verification, ready to offer."""
+
+    rel_path: str
+    old_text: str
+    new_text: str
+    provider: str
+    title: str
+    addressed: Diagnostic
+    family: str
+    verified: bool
+    errors_left: int
+    rounds: int = 1
+    model: str | None = None
+    adapter: str | None = None
+    latency_ms: float = 0.0
+    id: str = field(default_factory=lambda: uuid.uuid4().hex)
+    after: CheckResult | None = field(default=None, repr=False)
+
+    def diff(self) -> str:
+        return "".join(difflib.unified_diff(
+            self.old_text.splitlines(keepends=True), self.new_text.splitlines(keepends=True),
+            fromfile=f"a/{self.rel_path}", tofile=f"b/{self.rel_path}"))
+
+    @property
+    def diff_size(self) -> int:
+        return len(answer_for(self.old_text, self.new_text).splitlines())
+
+
+def _key(d: Diagnostic) -> tuple[str | None, str]:
+    return d.code, d.message
+
+
+def cleared(addressed: Diagnostic, before: CheckResult, after: CheckResult) -> bool:
+    """The addressed error occurs fewer times after than before."""
+    key = _key(addressed)
+    return Counter(map(_key, after.errors))[key] < Counter(map(_key, before.errors))[key]
+
+
+def new_errors(before: CheckResult, after: CheckResult) -> list[Diagnostic]:
+    """Errors after the change that were not there before (by code and message)."""
+    seen = Counter(map(_key, before.errors))
+    found = []
+    for d in after.errors:
+        if seen[_key(d)] > 0:
+            seen[_key(d)] -= 1
+        else:
+            found.append(d)
+    return found
+
+
+def is_verified(addressed: Diagnostic, before: CheckResult, after: CheckResult) -> bool:
+    if after.timed_out or after.cancelled:
+        return False
+    return cleared(addressed, before, after) and not new_errors(before, after)
+
+
+def rank(fixes: list[Fix]) -> list[Fix]:
+    """Verified first, then fewer errors left, then smaller diff, then rustc before memory before model."""
+    return sorted(fixes, key=lambda f: (not f.verified, f.errors_left, f.diff_size, PROVIDER_ORDER.get(f.provider, 9)))
+
+
+@dataclass
+class RepairResult:
+    code: str
+    fixes: list[Fix]
+    remaining: list[Diagnostic]
+
+    @property
+    def fixed(self) -> bool:
+        return not self.remaining
+
+
+class FixEngine:
+    """Asks providers for candidates and keeps the ones the compiler accepts."""
+
+    def __init__(self, providers: list[Provider], max_candidates: int = 8, max_rounds: int = 3,
+                 verify: bool = True) -> None:
+        self.providers = providers
+        self.max_candidates = max_candidates
+        self.max_rounds = max_rounds
+        self.verify = verify
+
+    def candidates(self, ctx: FixContext) -> list[Candidate]:
+        """Every provider's candidates in provider order, duplicates and no-ops dropped."""
+        seen, found = {ctx.code}, []
+        for provider in self.providers:
+            for candidate in provider.propose(ctx):
+                if candidate.text not in seen:
+                    seen.add(candidate.text)
+                    found.append(candidate)
+        return found[: self.max_candidates]
+
+    def fixes(self, shadow: ShadowCrate, rel_path: str, code: str, before: CheckResult,
+              diagnostic: Diagnostic, cancel: threading.Event | None = None) -> list[Fix]:
+        """Ranked fixes for one error; the shadow's file is restored to code afterwards."""
+        started = time.monotonic()
+        family = classify(diagnostic)
+        fixes = []
+        try:
+            for candidate in self.candidates(FixContext(rel_path, code, diagnostic, family)):
+                if cancel is not None and cancel.is_set():
+                    break
+                fix = self._verify(shadow, rel_path, code, before, diagnostic, family, candidate, cancel)
+                fix.latency_ms = (time.monotonic() - started) * 1000
+                fixes.append(fix)
+        finally:
+            shadow.write(rel_path, code)
+        return rank(fixes)
+
+    def _verify(self, shadow, rel_path, code, before, diagnostic, family, candidate, cancel) -> Fix:
+        fix = Fix(rel_path, code, candidate.text, candidate.provider, candidate.title, diagnostic, family,
+                  verified=False, errors_left=len(before.errors), model=candidate.model, adapter=candidate.adapter)
+        if not self.verify:
+            return fix
+        text, after, rounds = self._follow(shadow, rel_path, candidate.text, before, diagnostic, cancel, 1)
+        fix.new_text, fix.after, fix.rounds = text, after, rounds
+        fix.errors_left = len(after.errors)
+        fix.verified = is_verified(diagnostic, before, after)
+        return fix
+
+    def _follow(self, shadow, rel_path, text, before, diagnostic, cancel, depth):
+        """Check text; when it clears its error but reveals new ones, try to repair those too."""
+        shadow.write(rel_path, text)
+        after = shadow.check(cancel)
+        if not cleared(diagnostic, before, after) or depth >= self.max_rounds:
+            return text, after, depth
+        revealed = [d for d in new_errors(before, after) if _in_file(d, rel_path)]
+        if not revealed or len(new_errors(before, after)) > len(revealed):
+            return text, after, depth
+        target = revealed[0]
+        ctx = FixContext(rel_path, text, target, classify(target))
+        for candidate in self.candidates(ctx):
+            if cancel is not None and cancel.is_set():
+                break
+            text2, after2, depth2 = self._follow(shadow, rel_path, candidate.text, after, target, cancel, depth + 1)
+            if cleared(target, after, after2) and not new_errors(before, after2):
+                return text2, after2, depth2
+        return text, after, depth
+
+    def repair(self, shadow: ShadowCrate, rel_path: str, code: str, max_steps: int = 6,
+               cancel: threading.Event | None = None) -> RepairResult:
+        """Fix a whole file, error after error, taking the best verified fix each time."""
+        shadow.write(rel_path, code)
+        current = shadow.check(cancel)
+        applied: list[Fix] = []
+        for _ in range(max_steps):
+            targets = [d for d in current.errors if _in_file(d, rel_path)]
+            best = next((f for d in targets
+                         for f in self.fixes(shadow, rel_path, code, current, d, cancel)[:1] if f.verified), None)
+            if best is None:
+                break
+            applied.append(best)
+            code, current = best.new_text, best.after
+            if not current.errors:
+                break
+        shadow.write(rel_path, code)
+        return RepairResult(code, applied, current.errors)
+
+
+def _in_file(diagnostic: Diagnostic, rel_path: str) -> bool:
+    span = diagnostic.primary_span
+    return span is not None and span.file_name == rel_path

@@ -1,0 +1,144 @@
+"""The fix engine with real cargo: verification, rejection of new errors, multi-turn, cancellation, ranking."""
+
+import threading
+import textwrap
+
+import pytest
+
+from sleepy_lsp.engine import Candidate, FixEngine
+from sleepy_lsp.judge import default_manifest
+from sleepy_lsp.memory import KnownFix, MemoryIndex
+from sleepy_lsp.providers import ModelProvider, PatternProvider, RustcProvider
+from sleepy_lsp.shadow import shadow_of_files
+from sleepy_lsp.backends import Backend
+from conftest import MUT_BROKEN
+
+MUT = textwrap.dedent(MUT_BROKEN)
+REL = "src/lib.rs"
+
+
+class FixedProvider:
+    """A provider that proposes given texts, to test the engine apart from real providers."""
+
+    name = "model"
+
+    def __init__(self, *texts):
+        self.texts = texts
+        self.calls = 0
+
+    def propose(self, ctx):
+        self.calls += 1
+        return [Candidate(t, "model", f"fixed {i}") for i, t in enumerate(self.texts)]
+
+
+class ScriptedBackend(Backend):
+    """A backend whose answers are fixed, so the model provider is tested without a model."""
+
+    name = "scripted"
+
+    def __init__(self, answers):
+        super().__init__()
+        self.answers = answers
+        self.seen = []
+
+    def generate(self, messages, n=1, temperature=0.0, max_tokens=160, family=None, cancel=None):
+        self.seen.append((messages, family))
+        return self.answers[:n]
+
+
+@pytest.fixture
+def shadow(tmp_path):
+    with shadow_of_files({"Cargo.toml": default_manifest("engine"), REL: MUT}, tmp_path / "target") as s:
+        yield s
+
+
+def first_error(shadow, code):
+    shadow.write(REL, code)
+    before = shadow.check()
+    return before, before.errors[0]
+
+
+def test_rustc_suggestion_is_verified(shadow):
+    before, diag = first_error(shadow, MUT)
+    [fix] = FixEngine([RustcProvider()]).fixes(shadow, REL, MUT, before, diag)
+    assert fix.verified and fix.provider == "rustc" and fix.errors_left == 0
+    assert "let mut sum = 0;" in fix.new_text
+    assert fix.title.startswith("rustc: ") and "+    let mut sum = 0;" in fix.diff()
+    assert shadow.root.joinpath(REL).read_text() == MUT  # the shadow is restored
+
+
+def test_a_candidate_that_introduces_a_new_error_is_rejected(shadow):
+    before, diag = first_error(shadow, MUT)
+    sneaky = MUT.replace("let sum = 0;", "let mut sum = 0;\n    let unused: u32 = \"text\";")
+    fine = MUT.replace("let sum = 0;", "let mut sum = 0;")
+    fixes = FixEngine([FixedProvider(sneaky, fine)], max_rounds=1).fixes(shadow, REL, MUT, before, diag)
+    by_text = {f.new_text: f for f in fixes}
+    assert not by_text[sneaky].verified and by_text[sneaky].errors_left == 1
+    assert by_text[fine].verified
+    assert fixes[0].new_text == fine  # verified ranks first
+
+
+def test_a_candidate_that_does_not_build_is_never_verified(shadow):
+    before, diag = first_error(shadow, MUT)
+    [fix] = FixEngine([FixedProvider(MUT.replace("let sum = 0;", "let mut sum = 0"))]).fixes(shadow, REL, MUT, before, diag)
+    assert not fix.verified
+
+
+def test_multi_turn_continues_when_a_fix_reveals_the_next_error(shadow):
+    # A type error hides the borrow error: borrowck only runs once type checking passes.
+    code = MUT.replace("    sum\n}", "    let label: u32 = \"total\";\n    sum + label\n}")
+    before, diag = first_error(shadow, code)
+    assert [d.code for d in before.errors] == ["E0308"]
+    typed = code.replace('"total"', "0")
+    engine = FixEngine([FixedProvider(typed), RustcProvider()], max_rounds=3)
+    [fix] = [f for f in engine.fixes(shadow, REL, code, before, diag) if f.provider == "model"]
+    assert fix.verified and fix.rounds == 2
+    assert "let mut sum" in fix.new_text and "label: u32 = 0" in fix.new_text
+
+    single = FixEngine([FixedProvider(typed), RustcProvider()], max_rounds=1)
+    [once] = [f for f in single.fixes(shadow, REL, code, before, diag) if f.provider == "model"]
+    assert not once.verified  # it revealed E0596 and was not allowed to continue
+
+
+def test_cancelled_work_stops_before_checking(shadow):
+    before, diag = first_error(shadow, MUT)
+    cancel = threading.Event()
+    cancel.set()
+    assert FixEngine([RustcProvider()]).fixes(shadow, REL, MUT, before, diag, cancel) == []
+
+
+def test_verification_off_offers_unverified(shadow):
+    before, diag = first_error(shadow, MUT)
+    [fix] = FixEngine([RustcProvider()], verify=False).fixes(shadow, REL, MUT, before, diag)
+    assert not fix.verified
+
+
+def test_model_provider_parses_fenced_answers_and_routes_by_family(shadow):
+    before, diag = first_error(shadow, MUT)
+    backend = ScriptedBackend(["```\nLINE 2:     let mut sum = 0;\n```", "I think you should add mut", "LINE 99: x"])
+    engine = FixEngine([ModelProvider(backend, samples=3)])
+    [fix] = engine.fixes(shadow, REL, MUT, before, diag)
+    assert fix.verified and fix.provider == "model" and fix.model is None
+    messages, family = backend.seen[0]
+    assert family == "borrow" and "E0596" in messages[-1]["content"]
+
+
+def test_memory_patterns_and_examples_from_known_fixes(shadow):
+    before, diag = first_error(shadow, MUT)
+    memory = MemoryIndex()
+    memory.add(KnownFix("E0596", "borrow", "cannot borrow `t` as mutable",
+                        "fn f() {\n    let t = 0;\n    t += 1;\n}\n",
+                        "fn f() {\n    let mut t = 0;\n    t += 1;\n}\n"))
+    [fix] = FixEngine([PatternProvider(memory.patterns)]).fixes(shadow, REL, MUT, before, diag)
+    assert fix.verified and fix.provider == "memory" and "let mut sum = 0;" in fix.new_text
+    assert fix.title.startswith("memory (1× accepted)")
+    from sleepy_lsp.engine import FixContext
+    [example] = memory.examples(FixContext(REL, MUT, diag, "borrow"))
+    assert example.answer == "LINE 2:     let mut t = 0;" and "  2 |     let t = 0;" in example.code
+
+
+def test_repair_fixes_a_whole_file(shadow):
+    code = MUT.replace("    sum\n}", "    sum\n}\n\npub fn twice(xs: &[u32]) -> u32 {\n    let acc = 0;\n    for x in xs { acc += 2 * x; }\n    acc\n}")
+    result = FixEngine([RustcProvider()]).repair(shadow, REL, code)
+    assert result.fixed and len(result.fixes) == 2
+    assert result.code.count("let mut") == 2
