@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 TORCH_VERSION := 2.13.0
 LLAMA_CPP_VERSION := 0.3.36
 # Debian packages the build and the tests need (command -> package).
-APT_NEEDS := cmake:cmake g++:g++
+APT_NEEDS := cmake:cmake g++:g++ chromium:chromium nvim:neovim
 
 .PHONY: demo test install system-deps check-cargo clean
 

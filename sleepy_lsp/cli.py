@@ -21,6 +21,7 @@ from .evaluate import compare, evaluate, load_results, summarise, write_json
 from .judge import Judge
 from .koans import FAMILIES, SPLITS, load_koan, load_koans
 from .memory import MemoryIndex
+from .review_cli import review, telemetry
 from .settings import BACKENDS
 from .store import FixMemory
 from .strategies import STRATEGIES, build_engine
@@ -184,6 +185,10 @@ def day_command(koans_dir: Path, strategy: str, backend: str, model_path: str | 
                   f"{outcome.attempted - outcome.passed} failures recorded with their reference fix in {store.path}")
 
 
+cli.add_command(review)
+cli.add_command(telemetry)
+
+
 def main() -> None:
     """Entry point: user errors print one sentence and exit 2, never a traceback."""
     try:
@@ -195,7 +200,7 @@ def main() -> None:
         exc.show()
         sys.exit(exc.exit_code)
     except SleepyError as exc:
-        err_console.print(f"error: {exc}", markup=False, highlight=False)
+        err_console.print(f"error: {exc}", markup=False, highlight=False, soft_wrap=True)
         sys.exit(2)
 
 
