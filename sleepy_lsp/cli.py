@@ -8,12 +8,17 @@ from pathlib import Path
 from typing import Iterator
 
 import click
+import platformdirs
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from .corpus import check_koan
 from .errors import SleepyError
+from .flycheck import find_crate
+from .models import MODELS, find, local_path, pull
+from .shadow import shadow_of_dir
+from .sources import read_source, write_atomically
 from .backends import make_backend
 from .champions import champion_adapters
 from .day import run_day
@@ -183,6 +188,67 @@ def day_command(koans_dir: Path, strategy: str, backend: str, model_path: str | 
             outcome = run_day(judge, selected, engine, store, strategy, on_done=advance)
     console.print(f"day {outcome.day}: {outcome.passed} of {outcome.attempted} koans fixed; "
                   f"{outcome.attempted - outcome.passed} failures recorded with their reference fix in {store.path}")
+
+
+@cli.command("fix")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@engine_options
+@click.option("--apply", is_flag=True, help="Write the best verified fixes into the file.")
+def fix_command(path: Path, strategy: str, backend: str, model_path: str | None, adapters_dir: Path | None,
+                db_path: Path | None, apply: bool) -> None:
+    """Print verified fixes for the errors in a Rust file of any cargo project, as unified diffs."""
+    crate = find_crate(path.resolve())
+    if crate is None:
+        raise SleepyError(f"{path} is not inside a cargo project: no Cargo.toml above it.")
+    rel = path.resolve().relative_to(crate.workspace_root).as_posix()
+    code = read_source(path)
+    engine = make_engine(strategy if strategy != "none" else "rustc", backend, model_path, adapters_dir, db_path)
+    target = Path(platformdirs.user_cache_dir("sleepy-coder")) / "fix-target"
+    with shadow_of_dir(crate.workspace_root, target) as shadow:
+        shadow.write(rel, code)
+        before = shadow.check()
+        errors = [d for d in before.errors if d.primary_span and d.primary_span.file_name == rel]
+        if not errors:
+            console.print(f"No errors in {rel}.")
+            return
+        if apply:
+            result = engine.repair(shadow, rel, code)
+            if result.fixes:
+                write_atomically(path, result.code)
+            console.print(f"Applied {len(result.fixes)} verified fix(es) to {rel}; {len(result.remaining)} error(s) left.")
+            return
+        for diagnostic in errors:
+            console.print(f"[bold]{diagnostic.code or ''} {diagnostic.message}[/bold]", highlight=False)
+            verified = [f for f in engine.fixes(shadow, rel, code, before, diagnostic) if f.verified]
+            if not verified:
+                console.print("  no verified fix")
+            for fix in verified:
+                console.print(f"  {fix.title} ({fix.provider}, compiles)", highlight=False, markup=False)
+                console.print(fix.diff(), highlight=False, markup=False)
+
+
+@cli.group()
+def model() -> None:
+    """The models sleepy-coder can serve and train."""
+
+
+@model.command("list")
+def model_list() -> None:
+    """Known models and whether they are on this machine."""
+    table = Table("name", "on this machine", "about")
+    for known in MODELS:
+        path = local_path(known)
+        table.add_row(known.name, str(path) if path else "no (sleepy model pull)", known.description)
+    console.print(table)
+
+
+@model.command("pull")
+@click.argument("name")
+@click.option("--serve-only", is_flag=True, help="Only the GGUF for serving, not the training weights.")
+def model_pull(name: str, serve_only: bool) -> None:
+    """Download a model with huggingface_hub (needs the internet)."""
+    path = pull(find(name), with_training_weights=not serve_only)
+    console.print(f"{name} is at {path}")
 
 
 cli.add_command(review)

@@ -134,6 +134,16 @@ class FixEngine:
         self.max_rounds = max_rounds
         self.verify = verify
 
+    @classmethod
+    def from_settings(cls, settings, store=None) -> "FixEngine":
+        """The engine a server's settings describe (see strategies.engine_from_settings)."""
+        from .strategies import engine_from_settings
+
+        return engine_from_settings(settings, store)
+
+    def reload(self) -> None:
+        """Re-read what the engine learns from (set by engine_from_settings); nothing by default."""
+
     def candidates(self, ctx: FixContext) -> list[Candidate]:
         """Every provider's candidates in provider order, duplicates and no-ops dropped."""
         seen, found = {ctx.code}, []

@@ -33,14 +33,19 @@ class MemoryIndex:
     def from_store(cls, store) -> "MemoryIndex":
         """Accepted offers and episodes' working fixes from a FixMemory (None: an empty index)."""
         index = cls()
-        if store is None:
-            return index
+        index.refresh(store)
+        return index
+
+    def refresh(self, store) -> None:
+        """Rebuild from the store in place, so providers holding this index see the new fixes."""
+        self.fixes, self.patterns = [], PatternBook()
+        if store is None or not getattr(store, "enabled", True):
+            return
         for offer in store.accepted_fixes(limit=5000):
-            index.add(KnownFix(offer.error_code, offer.family, offer.message, offer.code_before, offer.code_after))
+            self.add(KnownFix(offer.error_code, offer.family, offer.message, offer.code_before, offer.code_after))
         for episode in store.episodes():
             if episode.fix_that_worked and episode.code_before:
-                index.add(KnownFix(episode.error_code, episode.family, "", episode.code_before, episode.fix_that_worked))
-        return index
+                self.add(KnownFix(episode.error_code, episode.family, "", episode.code_before, episode.fix_that_worked))
 
     def add(self, fix: KnownFix) -> None:
         if fix.before and fix.after and fix.before != fix.after:

@@ -7,7 +7,7 @@ from typing import Callable
 from .backends import Backend
 from .edits import apply_edits
 from .engine import Candidate, FixContext
-from .patterns import PatternBook
+from .memory import MemoryIndex
 from .prompt import Example, answer_for, apply_line_edits, build_messages, parse_answer
 from .rustc_suggestions import rustc_candidates
 
@@ -44,13 +44,13 @@ class PatternProvider:
 
     name = "memory"
 
-    def __init__(self, book: PatternBook, limit: int = 4) -> None:
-        self.book = book
+    def __init__(self, memory: "MemoryIndex", limit: int = 4) -> None:
+        self.memory = memory
         self.limit = limit
 
     def propose(self, ctx: FixContext) -> list[Candidate]:
         found = []
-        for text, pattern in self.book.apply(ctx.diagnostic.code, ctx.code)[: self.limit]:
+        for text, pattern in self.memory.patterns.apply(ctx.diagnostic.code, ctx.code)[: self.limit]:
             title = f"memory ({pattern.accepted}× accepted): {describe(ctx.code, text)}"
             found.append(Candidate(text, "memory", title))
         return found

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from .backends import Backend
+from pathlib import Path
+
+from .backends import Backend, make_backend
+from .champions import champion_adapters
 from .engine import FixEngine
 from .memory import MemoryIndex
 from .providers import ModelProvider, PatternProvider, RustcProvider
@@ -19,9 +22,26 @@ def build_engine(strategy: str, backend: Backend | None = None, memory: MemoryIn
     providers = {
         "none": [],
         "rustc": [RustcProvider()],
-        "memory": [PatternProvider(memory.patterns), ModelProvider(backend, memory.examples, samples)],
+        "memory": [PatternProvider(memory), ModelProvider(backend, memory.examples, samples)],
         "model": [ModelProvider(backend, None, samples)],
-        "full": [RustcProvider(), PatternProvider(memory.patterns), ModelProvider(backend, memory.examples, samples)],
+        "full": [RustcProvider(), PatternProvider(memory), ModelProvider(backend, memory.examples, samples)],
     }[strategy]
     return FixEngine(providers, max_candidates=max_candidates, max_rounds=3 if strategy == "full" else 1,
                      verify=verify)
+
+
+def engine_from_settings(settings, store=None) -> FixEngine:
+    """The server's engine: the configured backend routed to the registry's champions, and the
+    fix memory's patterns and examples. `engine.reload()` re-reads both without a restart."""
+    backend = make_backend(settings.backend, settings.model_path or None)
+    memory = MemoryIndex.from_store(store)
+    engine = build_engine(settings.strategy, backend, memory, settings.max_candidates, settings.verify)
+
+    def reload() -> None:
+        if settings.adapters_dir:
+            backend.set_adapters(champion_adapters(Path(settings.adapters_dir), backend.name))
+        memory.refresh(store)
+
+    engine.reload = reload
+    reload()
+    return engine

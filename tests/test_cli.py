@@ -65,3 +65,65 @@ def test_eval_rustc_fixes_what_rustc_can_and_writes_json(tmp_path):
     none = sleepy("eval", "--koans", koans, "--strategy", "none", "--json", out)
     assert none.returncode == 0
     assert [k["passed"] for k in json.loads(out.read_text())["koans"]] == [False, False]
+
+
+def crate_with(tmp_path, koan_id):
+    crate = tmp_path / "crate"
+    shutil.copytree(KOANS / koan_id / "src", crate / "src")
+    (crate / "Cargo.toml").write_text('[package]\nname = "demo"\nversion = "0.1.0"\nedition = "2021"\n')
+    return crate
+
+
+def test_fix_prints_verified_diffs_and_applies_them(tmp_path):
+    crate = crate_with(tmp_path, "bc_004")
+    main = crate / "src" / "main.rs"
+    before = main.read_text()
+    shown = sleepy("fix", main, "--db", tmp_path / "memory.db")
+    assert shown.returncode == 0, shown.stderr
+    assert "E0596" in shown.stdout and "compiles" in shown.stdout and "+    let mut counts" in shown.stdout
+    assert main.read_text() == before  # showing never writes
+    applied = sleepy("fix", main, "--apply", "--db", tmp_path / "memory.db")
+    assert applied.returncode == 0 and "1 verified fix" in applied.stdout
+    assert subprocess.run(["cargo", "check", "-q"], cwd=crate, capture_output=True).returncode == 0
+    assert sleepy("fix", main).stdout.strip() == "No errors in src/main.rs."
+
+
+def test_fix_outside_a_crate(tmp_path):
+    loose = tmp_path / "loose.rs"
+    loose.write_text("fn main() {}\n")
+    assert_one_sentence_error(sleepy("fix", loose), "is not inside a cargo project")
+
+
+def test_day_records_episodes_and_refuses_the_eval_split(tmp_path):
+    from sleepy_lsp.store import FixMemory
+
+    koans = tmp_path / "koans"
+    for koan_id in ("bc_013", "rh_011"):
+        shutil.copytree(KOANS / koan_id, koans / koan_id)
+    db = tmp_path / "memory.db"
+    assert_one_sentence_error(sleepy("day", "--koans", koans, "--split", "eval", "--db", db), "never a lesson")
+    ran = sleepy("day", "--koans", koans, "--strategy", "rustc", "--db", db)
+    assert ran.returncode == 0, ran.stderr
+    with FixMemory.open_existing(db) as store:
+        episodes = {e.koan_id: e for e in store.episodes()}
+    assert set(episodes) == {"bc_013", "rh_011"}
+    for koan_id, episode in episodes.items():
+        solution = (KOANS / koan_id / "solution.rs").read_text()
+        assert episode.fix_that_worked == (episode.candidate if episode.passed else solution)
+        assert episode.code_before == next((KOANS / koan_id / "src").iterdir()).read_text()
+
+
+def test_eval_compares_with_a_baseline(tmp_path):
+    koans = tmp_path / "koans"
+    write_koan(koans, "bc_001", MUT_BROKEN, MUT_SOLUTION, MUT_CHECK)
+    base = tmp_path / "none.json"
+    assert sleepy("eval", "--koans", koans, "--strategy", "none", "--json", base).returncode == 0
+    compared = sleepy("eval", "--koans", koans, "--strategy", "rustc", "--baseline", base)
+    assert "improved bc_001; regressed none" in compared.stdout
+
+
+def test_model_list_and_offline_pull():
+    listed = sleepy("model", "list")
+    assert listed.returncode == 0 and "smollm2-135m-instruct" in listed.stdout
+    pulled = sleepy("model", "pull", "qwen2.5-coder-1.5b-instruct", "--serve-only")
+    assert pulled.returncode == 2 and "--model" in pulled.stderr and "Traceback" not in pulled.stderr

@@ -129,7 +129,7 @@ def test_memory_patterns_and_examples_from_known_fixes(shadow):
     memory.add(KnownFix("E0596", "borrow", "cannot borrow `t` as mutable",
                         "fn f() {\n    let t = 0;\n    t += 1;\n}\n",
                         "fn f() {\n    let mut t = 0;\n    t += 1;\n}\n"))
-    [fix] = FixEngine([PatternProvider(memory.patterns)]).fixes(shadow, REL, MUT, before, diag)
+    [fix] = FixEngine([PatternProvider(memory)]).fixes(shadow, REL, MUT, before, diag)
     assert fix.verified and fix.provider == "memory" and "let mut sum = 0;" in fix.new_text
     assert fix.title.startswith("memory (1× accepted)")
     from sleepy_lsp.engine import FixContext
