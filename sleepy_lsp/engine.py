@@ -183,23 +183,32 @@ class FixEngine:
         return fix
 
     def _follow(self, shadow, rel_path, text, before, diagnostic, cancel, depth):
-        """Check text; when it clears its error but reveals new ones, try to repair those too."""
+        """Check text; when it clears its error but reveals new ones, repair those too (multi-turn)."""
         shadow.write(rel_path, text)
         after = shadow.check(cancel)
-        if not cleared(diagnostic, before, after) or depth >= self.max_rounds:
+        if not cleared(diagnostic, before, after):
             return text, after, depth
-        revealed = [d for d in new_errors(before, after) if _in_file(d, rel_path)]
-        if not revealed or len(new_errors(before, after)) > len(revealed):
-            return text, after, depth
-        target = revealed[0]
-        ctx = FixContext(rel_path, text, target, classify(target))
-        for candidate in self.candidates(ctx):
-            if cancel is not None and cancel.is_set():
+        while depth < self.max_rounds and not (cancel is not None and cancel.is_set()):
+            revealed = new_errors(before, after)
+            if not revealed or not all(_in_file(d, rel_path) for d in revealed):
                 break
-            text2, after2, depth2 = self._follow(shadow, rel_path, candidate.text, after, target, cancel, depth + 1)
-            if cleared(target, after, after2) and not new_errors(before, after2):
-                return text2, after2, depth2
+            step = self._settle_one(shadow, rel_path, text, after, revealed[0], cancel)
+            if step is None:
+                break
+            text, after = step
+            depth += 1
         return text, after, depth
+
+    def _settle_one(self, shadow, rel_path, text, after, target, cancel):
+        """The first candidate that clears a revealed error without adding to the error count."""
+        for candidate in self.candidates(FixContext(rel_path, text, target, classify(target))):
+            if cancel is not None and cancel.is_set():
+                return None
+            shadow.write(rel_path, candidate.text)
+            result = shadow.check(cancel)
+            if cleared(target, after, result) and len(result.errors) <= len(after.errors):
+                return candidate.text, result
+        return None
 
     def repair(self, shadow: ShadowCrate, rel_path: str, code: str, max_steps: int = 6,
                cancel: threading.Event | None = None) -> RepairResult:

@@ -26,7 +26,7 @@ def build_engine(strategy: str, backend: Backend | None = None, memory: MemoryIn
         "model": [ModelProvider(backend, None, samples)],
         "full": [RustcProvider(), PatternProvider(memory), ModelProvider(backend, memory.examples, samples)],
     }[strategy]
-    return FixEngine(providers, max_candidates=max_candidates, max_rounds=3 if strategy == "full" else 1,
+    return FixEngine(providers, max_candidates=max_candidates, max_rounds=5 if strategy == "full" else 1,
                      verify=verify)
 
 
