@@ -1,0 +1,106 @@
+"""The fix engine's benchmark: every strategy on the eval split, before and after one day on the train split.
+
+    .venv/bin/python bench/eval_strategies.py [--backend llama_cpp] [--samples 1] [--out bench/results/eval.md]
+
+The day's memory lives in a fresh temporary database, so the run never touches
+the user's fix memory. Prints markdown tables: pass counts per family and
+strategy, fixes per minute, and p50/p95 time to the first verified fix.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from sleepy_lsp.backends import make_backend
+from sleepy_lsp.day import run_day
+from sleepy_lsp.evaluate import evaluate, summarise
+from sleepy_lsp.judge import Judge
+from sleepy_lsp.koans import FAMILIES, load_koans
+from sleepy_lsp.memory import MemoryIndex
+from sleepy_lsp.store import FixMemory
+from sleepy_lsp.strategies import build_engine
+
+KOANS = Path(__file__).resolve().parent.parent / "koans"
+STRATEGIES = ("rustc", "memory", "model", "full")
+
+
+def first_fix_latencies(judge, koans, engine) -> list[float]:
+    """Seconds from asking for fixes for a koan's first error to its first verified fix (verified ones only)."""
+    def one(koan):
+        with judge.shadow(koan) as shadow:
+            before = shadow.check()
+            fixes = engine.fixes(shadow, koan.source_rel, koan.broken, before, before.errors[0])
+        verified = [f.latency_ms / 1000 for f in fixes if f.verified]
+        return min(verified) if verified else None
+    return [s for s in judge.map(koans, one) if s is not None]
+
+
+def measure(judge, koans, store, backend, samples) -> dict[str, dict]:
+    memory = MemoryIndex.from_store(store)
+    rows = {}
+    for strategy in STRATEGIES:
+        engine = build_engine(strategy, backend, memory, samples=samples)
+        started = time.monotonic()
+        results = evaluate(judge, koans, engine)
+        minutes = (time.monotonic() - started) / 60
+        latencies = first_fix_latencies(judge, koans, engine)
+        rows[strategy] = {
+            "scores": {s.family: s.passed for s in summarise(results)},
+            "fixes_per_minute": sum(r.passed for r in results) / minutes if minutes else 0.0,
+            "p50": statistics.median(latencies) if latencies else None,
+            "p95": statistics.quantiles(latencies, n=20)[-1] if len(latencies) >= 2 else None,
+        }
+        print(f"  {strategy}: {rows[strategy]['scores']['total']}/{len(koans)}", flush=True)
+    return rows
+
+
+def table(title: str, rows: dict[str, dict], koans) -> str:
+    counts = {f: sum(k.family == f for k in koans) for f in FAMILIES}
+    out = [f"**{title}**", "", "| family | koans | " + " | ".join(STRATEGIES) + " |",
+           "| --- | --- |" + " --- |" * len(STRATEGIES)]
+    for family in (*FAMILIES, "total"):
+        n = counts.get(family, len(koans))
+        out.append(f"| {family} | {n} | " + " | ".join(str(rows[s]["scores"].get(family, 0)) for s in STRATEGIES) + " |")
+    fmt = lambda v: "-" if v is None else f"{v:.1f}"
+    out.append("| fixes per minute | | " + " | ".join(fmt(rows[s]["fixes_per_minute"]) for s in STRATEGIES) + " |")
+    out.append("| first verified fix p50 (s) | | " + " | ".join(fmt(rows[s]["p50"]) for s in STRATEGIES) + " |")
+    out.append("| first verified fix p95 (s) | | " + " | ".join(fmt(rows[s]["p95"]) for s in STRATEGIES) + " |")
+    return "\n".join(out)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--backend", default="llama_cpp", choices=("none", "llama_cpp", "transformers"))
+    parser.add_argument("--model", default=None)
+    parser.add_argument("--samples", type=int, default=1, help="model answers per error")
+    parser.add_argument("--jobs", type=int, default=None)
+    parser.add_argument("--out", type=Path, default=None, help="also write the markdown here")
+    args = parser.parse_args()
+
+    backend = make_backend(args.backend, args.model)
+    judge = Judge(jobs=args.jobs)
+    eval_koans = load_koans(KOANS, split="eval")
+    with tempfile.TemporaryDirectory() as tmp, FixMemory.open(Path(tmp) / "bench.db") as store:
+        print("before the day:", flush=True)
+        before = measure(judge, eval_koans, store, backend, args.samples)
+        day_engine = build_engine("full", backend, MemoryIndex.from_store(store), samples=args.samples)
+        day = run_day(judge, load_koans(KOANS, split="train"), day_engine, store, "full", backend.model_name or "")
+        print(f"day: {day.passed}/{day.attempted} train koans fixed; failures paired with their solutions", flush=True)
+        after = measure(judge, eval_koans, store, backend, args.samples)
+    report = "\n\n".join([
+        f"backend `{args.backend}` ({backend.model_name or 'no model'}), {args.samples} sample(s) per error",
+        table("Before the day (empty fix memory)", before, eval_koans),
+        table(f"After one day on the train split ({day.passed}/{day.attempted} fixed by the engine)", after, eval_koans),
+    ])
+    print(report)
+    if args.out:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(report + "\n")
+
+
+if __name__ == "__main__":
+    main()
