@@ -52,7 +52,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
             if (!isWorkspaceTrusted()) {
                 return explainUntrusted();
             }
-            await showStats((await sleepy.resolveInterpreter()).path, statsChannel);
+            const databasePath = getConfiguration(SECTION).get<string>('databasePath') ?? '';
+            await showStats((await sleepy.resolveInterpreter()).path, databasePath, statsChannel);
         }),
         registerCommand(COMMANDS.showLog, () => log.show()),
         registerCommand(COMMANDS.rejectLastFix, () => sleepy.rejectLastFix()),

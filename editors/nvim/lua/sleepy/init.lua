@@ -17,9 +17,10 @@ local M = {}
 local NAME = "sleepy"
 
 local DEFAULTS = {
-  -- The server's command line (stdio). In a virtualenv, for example { "/path/to/venv/bin/sleepy-lsp" }.
+  -- The server's command line (stdio). In a virtualenv, for example:
+  -- { "/path/to/venv/bin/sleepy-lsp" } or { "/path/to/venv/bin/python", "-m", "sleepy_lsp.server" }.
   cmd = { "sleepy-lsp" },
-  -- The command :SleepyStats runs; nil: `sleepy review`, next to cmd[1] when that is a path to sleepy-lsp.
+  -- The command :SleepyStats runs; nil: `sleepy review` from the server's environment (see M.review_cmd).
   review_cmd = nil,
   filetypes = { "rust" },
   -- Called as on_attach(client, bufnr) when the server attaches to a buffer.
@@ -345,19 +346,25 @@ local function push_settings()
   end
 end
 
---- The command :SleepyStats runs.
+--- The command :SleepyStats runs: review_cmd when set, else `sleepy review` from the server's
+--- environment (next to cmd[1], or `python -m sleepy_lsp.cli review` for a `python -m` cmd), reading
+--- the database in settings.databasePath when that is set.
 function M.review_cmd()
-  if state.config.review_cmd then
-    return state.config.review_cmd
+  local config = state.config or M.defaults()
+  if config.review_cmd then
+    return config.review_cmd
   end
-  local server = state.config.cmd[1]
-  if #state.config.cmd == 1 and server:match("sleepy%-lsp$") and server:find("/", 1, true) then
-    return { server:gsub("sleepy%-lsp$", "sleepy"), "review" }
+  local server = config.cmd[1]
+  local cmd = { "sleepy", "review" }
+  if #config.cmd == 1 and server:match("sleepy%-lsp$") and server:find("/", 1, true) then
+    cmd = { (server:gsub("sleepy%-lsp$", "sleepy")), "review" }
+  elseif #config.cmd >= 3 and config.cmd[2] == "-m" then
+    cmd = { server, "-m", "sleepy_lsp.cli", "review" }
   end
-  if #state.config.cmd >= 3 and state.config.cmd[2] == "-m" then
-    return { server, "-m", "sleepy_lsp.cli", "review" }
+  if config.settings.databasePath ~= "" then
+    vim.list_extend(cmd, { "--db", config.settings.databasePath })
   end
-  return { "sleepy", "review" }
+  return cmd
 end
 
 local function show_scratch(lines)

@@ -13,14 +13,15 @@ export interface CommandLine {
 }
 
 /**
- * Starts the server on stdio. The server's `main` is called directly rather
- * than through `-m`, so this works whatever the module does when run as a
- * script, and the console script (`sleepy-lsp`) need not be on PATH.
+ * The server's module. Running it with the chosen interpreter (rather than the
+ * `sleepy-lsp` console script) means the script need not be on PATH and the
+ * server always runs in the environment that passed the import check.
  */
-export const SERVER_BOOTSTRAP = `import sys; from ${SERVER_PACKAGE}.server import main; sys.exit(main())`;
+export const SERVER_MODULE = `${SERVER_PACKAGE}.server`;
 
+/** Starts the server on stdio (`--tcp PORT` for debugging). */
 export function serverCommandLine(python: string, options: { tcpPort?: number } = {}): CommandLine {
-    const args = ['-c', SERVER_BOOTSTRAP];
+    const args = ['-m', SERVER_MODULE];
     if (options.tcpPort !== undefined) {
         args.push('--tcp', String(options.tcpPort));
     }
@@ -31,8 +32,18 @@ export function importCheckCommandLine(python: string): CommandLine {
     return { command: python, args: ['-c', `import ${SERVER_PACKAGE}`] };
 }
 
-export function reviewCommandLine(python: string): CommandLine {
-    return { command: python, args: ['-m', `${SERVER_PACKAGE}.cli`, 'review'] };
+/**
+ * `sleepy review` on the same fix memory the server writes.
+ *
+ * Args:
+ *   databasePath: the `sleepy.databasePath` setting; empty: the default database.
+ */
+export function reviewCommandLine(python: string, databasePath = ''): CommandLine {
+    const args = ['-m', `${SERVER_PACKAGE}.cli`, 'review'];
+    if (databasePath.trim()) {
+        args.push('--db', databasePath.trim());
+    }
+    return { command: python, args };
 }
 
 /** The command a user runs to install the server into this interpreter. */

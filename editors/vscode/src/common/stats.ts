@@ -7,8 +7,13 @@ import { traceError, traceInfo } from './log/logging';
 import { runProcess } from './process';
 import { getProjectRoot, showErrorMessage, withProgress } from './vscodeapi';
 
-export async function showStats(python: string, channel: OutputChannel): Promise<void> {
-    const commandLine = reviewCommandLine(python);
+/**
+ * Args:
+ *   python: the interpreter the server runs with.
+ *   databasePath: the `sleepy.databasePath` setting, so the report reads the database the server writes.
+ */
+export async function showStats(python: string, databasePath: string, channel: OutputChannel): Promise<void> {
+    const commandLine = reviewCommandLine(python, databasePath);
     traceInfo(`Fix statistics: ${formatCommandLine(commandLine)}`);
     const result = await withProgress(`${EXTENSION_NAME}: reading the fix memory`, () =>
         runProcess(commandLine, {

@@ -8,7 +8,7 @@ import {
     importCheckCommandLine,
     installCommand,
     reviewCommandLine,
-    SERVER_BOOTSTRAP,
+    SERVER_MODULE,
     serverCommandLine,
 } from '../common/commandLine';
 import { runProcess } from '../common/process';
@@ -18,8 +18,8 @@ const NOT_INSTALLED = "Traceback (most recent call last):\n  File \"<string>\", 
 test('the server runs on stdio with the chosen interpreter', () => {
     const line = serverCommandLine('/venv/bin/python');
     assert.equal(line.command, '/venv/bin/python');
-    assert.deepEqual(line.args, ['-c', SERVER_BOOTSTRAP]);
-    assert.match(SERVER_BOOTSTRAP, /from sleepy_lsp\.server import main/);
+    assert.deepEqual(line.args, ['-m', 'sleepy_lsp.server']);
+    assert.equal(SERVER_MODULE, 'sleepy_lsp.server');
     assert.ok(!line.args.includes('--tcp'), 'stdio is the default transport');
 });
 
@@ -30,6 +30,8 @@ test('--tcp is passed for debugging', () => {
 test('the import check and review use the same interpreter', () => {
     assert.deepEqual(importCheckCommandLine('python3'), { command: 'python3', args: ['-c', 'import sleepy_lsp'] });
     assert.deepEqual(reviewCommandLine('/p/python'), { command: '/p/python', args: ['-m', 'sleepy_lsp.cli', 'review'] });
+    assert.deepEqual(reviewCommandLine('/p/python', '  ').args, ['-m', 'sleepy_lsp.cli', 'review']);
+    assert.deepEqual(reviewCommandLine('/p/python', '/data/memory.sqlite3').args.slice(-2), ['--db', '/data/memory.sqlite3']);
 });
 
 test('the install command names the interpreter, quoted when it needs to be', () => {
