@@ -58,9 +58,13 @@ class FixRecord:
 
     @property
     def key(self) -> str:
-        """A content hash used for deduplication: same error, same code, same fix."""
-        error = re.sub(r"\s+", " ", self.error).strip()
-        digest = hashlib.sha1("\x00".join((error, self.code_before, self.code_after)).encode("utf-8"))
+        """A content hash used for deduplication: the same code and the same fix are the same lesson.
+
+        The error text is left out on purpose: the fix memory stores an error
+        code where a koan run has rustc's full rendering, and both describe
+        one lesson.
+        """
+        digest = hashlib.sha1("\x00".join((self.file_name, self.code_before, self.code_after)).encode("utf-8"))
         return digest.hexdigest()
 
     @property
@@ -103,8 +107,7 @@ def render_error(diagnostic: Diagnostic) -> RenderedError:
     Args:
         diagnostic: a parsed rustc error.
     """
-    code = f"[{diagnostic.code}]" if diagnostic.code else ""
-    text = (diagnostic.rendered or f"error{code}: {diagnostic.message}").strip()
+    text = (diagnostic.rendered or diagnostic.message).strip()  # what the engine's ModelProvider shows
     span = diagnostic.primary_span
     return RenderedError(text, span.line_start if span else 1, classify(diagnostic))
 
@@ -176,33 +179,54 @@ def record_from_memory(raw: Any, source: str) -> FixRecord | None:
     error = _field(raw, "rendered", "error", "message", default="")
     code = _field(raw, "error_code")
     if code and f"[{code}]" not in error:
-        error = f"error[{code}]: {error}"
+        error = f"error[{code}]: {error}".strip()
     family = _field(raw, "family", default="other")
     return FixRecord(
         error=error,
         code_before=before,
         code_after=after,
         family=family if family in FAMILIES else "other",
-        error_line=max(1, int(_field(raw, "error_line", "line", default=1))),
+        error_line=max(1, int(_field(raw, "error_line", "line", default=0) or first_changed_line(before, after))),
         source=source,
-        file_name=_field(raw, "file_name", "path", default="src/main.rs"),
+        file_name=_field(raw, "file_name", "rel_path", default="src/main.rs"),
     )
 
 
-def examples_from_memory(memory: Any) -> list[FixRecord]:
-    """Fix records from the fix memory: accepted fixes and failed episodes with the fix that worked.
+def first_changed_line(before: str, after: str) -> int:
+    """The 1-based number of the first line that differs: where a fix without a recorded error line acted.
+
+    Args:
+        before: the code before the fix.
+        after: the code after it.
+    """
+    old, new = before.splitlines(), after.splitlines()
+    for number, (a, b) in enumerate(zip(old, new), start=1):
+        if a != b:
+            return number
+    return min(len(old), len(new)) + 1
+
+
+def _call_tolerantly(produce: Any, **preferred: Any) -> list[Any]:
+    """produce(**preferred), or produce() when it takes no such arguments; [] when it is missing."""
+    if not callable(produce):
+        return []
+    try:
+        return list(produce(**preferred))
+    except TypeError:
+        return list(produce())
+
+
+def examples_from_memory(memory: Any, limit: int = 100_000) -> list[FixRecord]:
+    """Fix records from the fix memory: accepted fixes, and failed day episodes with the fix that worked.
 
     Args:
         memory: a sleepy_lsp.store.FixMemory (anything with accepted_fixes() and/or episodes()).
+        limit: the most accepted fixes to read.
     """
-    records = []
-    for method, source in (("accepted_fixes", "memory:accepted"), ("episodes", "memory:episode")):
-        produce = getattr(memory, method, None)
-        for raw in (produce() if callable(produce) else ()):
-            record = record_from_memory(raw, source)
-            if record is not None:
-                records.append(record)
-    return records
+    found = [(raw, "memory:accepted") for raw in _call_tolerantly(getattr(memory, "accepted_fixes", None), limit=limit)]
+    found += [(raw, "memory:episode") for raw in _call_tolerantly(getattr(memory, "episodes", None), passed=False)]
+    records = (record_from_memory(raw, source) for raw, source in found)
+    return [r for r in records if r is not None]
 
 
 def dedup(records: Iterable[FixRecord]) -> list[FixRecord]:
@@ -406,7 +430,7 @@ class ReplayBuffer:
         return dedup(r for path in self.nights() if path.name != skip for r in read_jsonl(path))
 
     def sample(self, k: int, seed: int = 0, exclude: Iterable[FixRecord] = (),
-               exclude_night: str | None = None) -> list[FixRecord]:
+               exclude_night: str | None = None, family: str | None = None) -> list[FixRecord]:
         """Up to k earlier records chosen uniformly at random (reproducibly), none equal to an excluded one.
 
         Args:
@@ -414,9 +438,11 @@ class ReplayBuffer:
             seed: the random seed.
             exclude: records not to draw (tonight's own data).
             exclude_night: a night id whose file is not drawn from.
+            family: draw only records of this family.
         """
         if k < 0:
             raise ValueError(f"replay sample size {k} must be 0 or more")
         skip = {r.key for r in exclude}
-        pool = [r for r in self.all_records(exclude_night) if r.key not in skip]
+        pool = [r for r in self.all_records(exclude_night)
+                if r.key not in skip and (family is None or r.family == family)]
         return random.Random(seed).sample(pool, min(k, len(pool)))

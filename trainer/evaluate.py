@@ -44,8 +44,7 @@ class Routing:
         if self.combine not in ("route", "average"):
             raise ValueError(f"combine {self.combine!r} must be 'route' or 'average'")
         if self.combine == "average" and self.kind == "lora":
-            raise ValueError("combine='average' applies to Share tasks; average LoRA adapters with "
-                             "trainer.lora.average_adapters and route to the result instead")
+            raise ValueError("combine='average' averages Share loadings; LoRA adapters have none to average")
 
     def target(self, family: str | None) -> str | None:
         """The adapter or task that serves a family, or None for the base model.

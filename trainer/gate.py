@@ -187,9 +187,9 @@ def render_markdown(report: NightReport) -> str:
               + (" (" + ", ".join(f"{f} {n}" for f, n in report.data.items()) + ")" if report.data else ""),
               f"- trainable parameters per task: {report.trainable_params:,} "
               f"(plain LoRA at the same rank: {report.lora_params_same_rank:,}; "
-              f"{report.parameter_ratio:.1f}x fewer)" if report.method == "share" else
+              f"{report.parameter_ratio:.0f}x fewer)" if report.method == "share" else
               f"- trainable parameters per adapter: {report.trainable_params:,}",
-              f"- steps: " + (", ".join(f"{t} {n}" for t, n in report.steps.items()) or "none"),
+              "- steps: " + (", ".join(f"{t} {n}" for t, n in report.steps.items()) or "none"),
               f"- time: {report.seconds:.0f} s",
               f"- promoted: {', '.join(report.promoted) if report.promoted else 'nothing (the champion stays)'}", ""]
     lines += ["| family | before | after |", "| --- | --- | --- |"]

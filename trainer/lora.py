@@ -8,7 +8,6 @@ the same peft model under the family's name, so routing is `set_adapter`.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
@@ -120,11 +119,11 @@ def attach_lora(model: Any, settings: LoraSettings, adapter_name: str = "default
     """
     from peft import PeftModel, get_peft_model
 
-    check_targets(model, settings.target_modules)
     config = peft_config(settings, base_model_name)
     if isinstance(model, PeftModel):
         model.add_adapter(adapter_name, config)
     else:
+        check_targets(model, settings.target_modules)
         model = get_peft_model(model, config, adapter_name=adapter_name)
     select_adapter(model, adapter_name)
     return model
@@ -142,21 +141,6 @@ def select_adapter(model: Any, adapter_name: str) -> None:
     model.set_adapter(adapter_name)
     for name, param in model.named_parameters():
         param.requires_grad = "lora_" in name and f".{adapter_name}." in f"{name}."
-
-
-def average_adapters(model: Any, names: list[str], combined: str = "average") -> str:
-    """A new adapter whose factors are the plain average of several: the study's failure mode, kept to reproduce it.
-
-    Args:
-        model: a PeftModel holding the adapters.
-        names: the adapters to average.
-        combined: the new adapter's name.
-    """
-    if len(names) < 2:
-        raise ValueError(f"averaging needs two adapters or more, got {names}")
-    model.add_weighted_adapter(names, [1.0 / len(names)] * len(names), combined, combination_type="linear")
-    model.set_adapter(combined)
-    return combined
 
 
 def lora_factors(model: Any, adapter_name: str) -> dict[str, tuple[Any, Any]]:
@@ -196,20 +180,6 @@ def load_lora(model: Any, folder: Path, adapter_name: str) -> Any:
         model.load_adapter(str(folder), adapter_name=adapter_name)
         return model
     return PeftModel.from_pretrained(model, str(folder), adapter_name=adapter_name)
-
-
-def init_like_lora(d_in: int, r: int, generator: Any = None) -> Any:
-    """A LoRA A matrix [r x in] initialised as peft does (Kaiming-uniform with a = sqrt(5)).
-
-    Args:
-        d_in: input features.
-        r: the rank.
-        generator: an optional torch.Generator for reproducibility.
-    """
-    import torch
-
-    bound = 1.0 / math.sqrt(d_in)  # kaiming_uniform_(a=sqrt(5)) on an [r x in] weight gives this bound
-    return (torch.rand(r, d_in, generator=generator) * 2 - 1) * bound
 
 
 def save_factors_as_peft(factors: dict[str, tuple[Any, Any]], folder: Path, base_model_name: str = "") -> Path:
