@@ -4,7 +4,8 @@
 
 The day's memory lives in a fresh temporary database, so the run never touches
 the user's fix memory. Prints markdown tables: pass counts per family and
-strategy, fixes per minute, and p50/p95 time to the first verified fix.
+strategy, koans fixed per minute, and p50/p95 time from asking for fixes for
+a koan's first error to its first verified fix.
 """
 
 from __future__ import annotations
@@ -28,17 +29,6 @@ KOANS = Path(__file__).resolve().parent.parent / "koans"
 STRATEGIES = ("rustc", "memory", "model", "full")
 
 
-def first_fix_latencies(judge, koans, engine) -> list[float]:
-    """Seconds from asking for fixes for a koan's first error to its first verified fix (verified ones only)."""
-    def one(koan):
-        with judge.shadow(koan) as shadow:
-            before = shadow.check()
-            fixes = engine.fixes(shadow, koan.source_rel, koan.broken, before, before.errors[0])
-        verified = [f.latency_ms / 1000 for f in fixes if f.verified]
-        return min(verified) if verified else None
-    return [s for s in judge.map(koans, one) if s is not None]
-
-
 def measure(judge, koans, store, backend, samples) -> dict[str, dict]:
     memory = MemoryIndex.from_store(store)
     rows = {}
@@ -47,7 +37,7 @@ def measure(judge, koans, store, backend, samples) -> dict[str, dict]:
         started = time.monotonic()
         results = evaluate(judge, koans, engine)
         minutes = (time.monotonic() - started) / 60
-        latencies = first_fix_latencies(judge, koans, engine)
+        latencies = [r.first_fix_ms / 1000 for r in results if r.first_fix_ms is not None]
         rows[strategy] = {
             "scores": {s.family: s.passed for s in summarise(results)},
             "fixes_per_minute": sum(r.passed for r in results) / minutes if minutes else 0.0,
@@ -66,7 +56,7 @@ def table(title: str, rows: dict[str, dict], koans) -> str:
         n = counts.get(family, len(koans))
         out.append(f"| {family} | {n} | " + " | ".join(str(rows[s]["scores"].get(family, 0)) for s in STRATEGIES) + " |")
     fmt = lambda v: "-" if v is None else f"{v:.1f}"
-    out.append("| fixes per minute | | " + " | ".join(fmt(rows[s]["fixes_per_minute"]) for s in STRATEGIES) + " |")
+    out.append("| koans fixed per minute | | " + " | ".join(fmt(rows[s]["fixes_per_minute"]) for s in STRATEGIES) + " |")
     out.append("| first verified fix p50 (s) | | " + " | ".join(fmt(rows[s]["p50"]) for s in STRATEGIES) + " |")
     out.append("| first verified fix p95 (s) | | " + " | ".join(fmt(rows[s]["p95"]) for s in STRATEGIES) + " |")
     return "\n".join(out)

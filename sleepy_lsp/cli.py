@@ -255,19 +255,26 @@ cli.add_command(review)
 cli.add_command(telemetry)
 
 
-def main() -> None:
-    """Entry point: user errors print one sentence and exit 2, never a traceback."""
+def run_command_line(command: click.Command, prog_name: str, prefix: str, stopped: str,
+                     argv: list[str] | None = None) -> None:
+    """Run a click command as a console script: user errors print one sentence and exit 2,
+    an interruption prints `stopped` and exits 130, never a traceback."""
     try:
-        cli(standalone_mode=False)
-    except click.exceptions.Abort:
-        err_console.print("Interrupted.")
+        command.main(args=argv, prog_name=prog_name, standalone_mode=False)
+    except (click.exceptions.Abort, KeyboardInterrupt):
+        err_console.print(f"{prefix}: {stopped}", highlight=False, markup=False, soft_wrap=True)
         sys.exit(130)
     except click.ClickException as exc:
         exc.show()
         sys.exit(exc.exit_code)
     except SleepyError as exc:
-        err_console.print(f"error: {exc}", markup=False, highlight=False, soft_wrap=True)
+        err_console.print(f"{prefix}: {exc}", highlight=False, markup=False, soft_wrap=True)
         sys.exit(2)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """The `sleepy` console script."""
+    run_command_line(cli, "sleepy", "error", "interrupted.", argv)
 
 
 if __name__ == "__main__":

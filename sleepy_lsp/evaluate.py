@@ -24,16 +24,22 @@ class KoanResult:
     stage: str
     seconds: float
     candidate: str
+    first_fix_ms: float | None = None  # time the engine took to its first verified fix
 
 
 def evaluate_koan(judge: Judge, koan: Koan, engine: FixEngine | None) -> KoanResult:
     """Repair the koan's broken code with the engine (None: leave it as it is) and judge the result."""
     started = time.monotonic()
+    first_fix_ms = None
     with judge.shadow(koan) as shadow:
-        candidate = engine.repair(shadow, koan.source_rel, koan.broken).code if engine else koan.broken
+        candidate = koan.broken
+        if engine:
+            repaired = engine.repair(shadow, koan.source_rel, koan.broken)
+            candidate = repaired.code
+            first_fix_ms = repaired.fixes[0].latency_ms if repaired.fixes else None
         verdict = judge.judge(koan, candidate, shadow)
     return KoanResult(koan.id, koan.family, koan.split, verdict.passed, verdict.stage,
-                      time.monotonic() - started, candidate)
+                      time.monotonic() - started, candidate, first_fix_ms)
 
 
 def evaluate(judge: Judge, koans: list[Koan], engine: FixEngine | None,

@@ -4,7 +4,7 @@ import threading
 
 import pytest
 
-from sleepy_lsp.backends import Backend, LlamaCppBackend, ModelUnavailable, TransformersBackend, make_backend, offline_default_model
+from sleepy_lsp.backends import LlamaCppBackend, ModelUnavailable, TransformersBackend, make_backend, offline_default_model
 from sleepy_lsp.errors import SleepyError
 
 MESSAGES = [{"role": "system", "content": "You fix Rust."}, {"role": "user", "content": "Say LINE 1: fn main() {}"}]

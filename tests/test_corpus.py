@@ -3,7 +3,6 @@
 import re
 from collections import Counter
 
-import pytest
 
 from sleepy_lsp.corpus import check_koan, stub_bodies
 from sleepy_lsp.koans import FAMILIES

@@ -11,7 +11,6 @@ never a traceback.
 from __future__ import annotations
 
 import signal
-import sys
 from pathlib import Path
 from typing import Any, Callable
 
@@ -19,7 +18,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from sleepy_lsp.errors import SleepyError
+from sleepy_lsp.cli import run_command_line
 from sleepy_lsp.koans import FAMILIES
 
 console = Console()
@@ -223,20 +222,7 @@ def _interrupt(signum: int, frame: Any) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     """The `sleepy-train` console script."""
-    try:
-        cli.main(args=argv, prog_name="sleepy-train", standalone_mode=False)
-    except click.exceptions.Abort:
-        err_console.print("sleepy-train: stopped.")
-        sys.exit(130)
-    except click.ClickException as exc:
-        exc.show()
-        sys.exit(exc.exit_code)
-    except SleepyError as exc:
-        err_console.print(f"sleepy-train: {exc}", highlight=False, markup=False, soft_wrap=True)
-        sys.exit(2)
-    except KeyboardInterrupt:
-        err_console.print("sleepy-train: stopped; run the same command again to resume.")
-        sys.exit(130)
+    run_command_line(cli, "sleepy-train", "sleepy-train", "stopped; run the same command again to resume.", argv)
 
 
 if __name__ == "__main__":
