@@ -1,6 +1,6 @@
 """The fix engine's benchmark: every strategy on the eval split, before and after one day on the train split.
 
-    .venv/bin/python bench/eval_strategies.py [--backend llama_cpp] [--samples 1] [--out bench/results/eval.md]
+    .venv/bin/python bench/eval_strategies.py [--backend llama_cpp] [--samples 1] [--max-tokens 96] [--out FILE]
 
 The day's memory lives in a fresh temporary database, so the run never touches
 the user's fix memory. Prints markdown tables: pass counts per family and
@@ -29,11 +29,11 @@ KOANS = Path(__file__).resolve().parent.parent / "koans"
 STRATEGIES = ("rustc", "memory", "model", "full")
 
 
-def measure(judge, koans, store, backend, samples) -> dict[str, dict]:
+def measure(judge, koans, store, backend, samples, max_tokens) -> dict[str, dict]:
     memory = MemoryIndex.from_store(store)
     rows = {}
     for strategy in STRATEGIES:
-        engine = build_engine(strategy, backend, memory, samples=samples)
+        engine = build_engine(strategy, backend, memory, samples=samples, max_tokens=max_tokens)
         started = time.monotonic()
         results = evaluate(judge, koans, engine)
         minutes = (time.monotonic() - started) / 60
@@ -67,6 +67,7 @@ def main() -> None:
     parser.add_argument("--backend", default="llama_cpp", choices=("none", "llama_cpp", "transformers"))
     parser.add_argument("--model", default=None)
     parser.add_argument("--samples", type=int, default=1, help="model answers per error")
+    parser.add_argument("--max-tokens", type=int, default=96, help="longest model answer")
     parser.add_argument("--jobs", type=int, default=None)
     parser.add_argument("--out", type=Path, default=None, help="also write the markdown here")
     args = parser.parse_args()
@@ -74,19 +75,26 @@ def main() -> None:
     backend = make_backend(args.backend, args.model)
     judge = Judge(jobs=args.jobs)
     eval_koans = load_koans(KOANS, split="eval")
+    header = (f"backend `{args.backend}` ({backend.model_name or 'no model'}), {args.samples} sample(s) "
+              f"of at most {args.max_tokens} tokens per error")
     with tempfile.TemporaryDirectory() as tmp, FixMemory.open(Path(tmp) / "bench.db") as store:
         print("before the day:", flush=True)
-        before = measure(judge, eval_koans, store, backend, args.samples)
-        day_engine = build_engine("full", backend, MemoryIndex.from_store(store), samples=args.samples)
+        before = measure(judge, eval_koans, store, backend, args.samples, args.max_tokens)
+        emit(args, [header, table("Before the day (empty fix memory)", before, eval_koans)])
+        day_engine = build_engine("full", backend, MemoryIndex.from_store(store), samples=args.samples,
+                                  max_tokens=args.max_tokens)
         day = run_day(judge, load_koans(KOANS, split="train"), day_engine, store, "full", backend.model_name or "")
         print(f"day: {day.passed}/{day.attempted} train koans fixed; failures paired with their solutions", flush=True)
-        after = measure(judge, eval_koans, store, backend, args.samples)
-    report = "\n\n".join([
-        f"backend `{args.backend}` ({backend.model_name or 'no model'}), {args.samples} sample(s) per error",
-        table("Before the day (empty fix memory)", before, eval_koans),
-        table(f"After one day on the train split ({day.passed}/{day.attempted} fixed by the engine)", after, eval_koans),
-    ])
-    print(report)
+        after = measure(judge, eval_koans, store, backend, args.samples, args.max_tokens)
+    emit(args, [header, table("Before the day (empty fix memory)", before, eval_koans),
+                table(f"After one day on the train split ({day.passed}/{day.attempted} fixed by the engine)",
+                      after, eval_koans)])
+
+
+def emit(args, parts: list[str]) -> None:
+    """Print the tables so far and write them to --out, so a long run leaves what it measured."""
+    report = "\n\n".join(parts)
+    print(report, flush=True)
     if args.out:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(report + "\n")

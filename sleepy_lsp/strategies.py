@@ -14,7 +14,8 @@ STRATEGIES = ("none", "rustc", "memory", "model", "full")
 
 
 def build_engine(strategy: str, backend: Backend | None = None, memory: MemoryIndex | None = None,
-                 max_candidates: int = 8, verify: bool = True, samples: int = 3) -> FixEngine:
+                 max_candidates: int = 8, verify: bool = True, samples: int = 3,
+                 max_tokens: int = 160) -> FixEngine:
     """The engine for a strategy: `rustc` (its suggestions), `memory` (patterns, and the model
     prompted with retrieved examples), `model` (the model alone), `full` (all of them, multi-turn)."""
     memory = memory or MemoryIndex()
@@ -22,9 +23,9 @@ def build_engine(strategy: str, backend: Backend | None = None, memory: MemoryIn
     providers = {
         "none": [],
         "rustc": [RustcProvider()],
-        "memory": [PatternProvider(memory), ModelProvider(backend, memory.examples, samples)],
-        "model": [ModelProvider(backend, None, samples)],
-        "full": [RustcProvider(), PatternProvider(memory), ModelProvider(backend, memory.examples, samples)],
+        "memory": [PatternProvider(memory), ModelProvider(backend, memory.examples, samples, max_tokens=max_tokens)],
+        "model": [ModelProvider(backend, None, samples, max_tokens=max_tokens)],
+        "full": [RustcProvider(), PatternProvider(memory), ModelProvider(backend, memory.examples, samples, max_tokens=max_tokens)],
     }[strategy]
     return FixEngine(providers, max_candidates=max_candidates, max_rounds=5 if strategy == "full" else 1,
                      verify=verify)
