@@ -40,10 +40,22 @@ install: check-cargo system-deps $(STAMP)
 test: install
 	$(VENV)/bin/pytest -q
 
+# The demo keeps its fix memory and adapters in .demo/, never in the user's data dir.
+DEMO := .demo
+DEMO_DB := --db $(DEMO)/memory.db
+
 demo: install
 	$(VENV)/bin/sleepy koans check
 	$(VENV)/bin/sleepy eval --split eval --strategy none
 	$(VENV)/bin/sleepy eval --split eval --strategy rustc
+	rm -rf $(DEMO) && mkdir -p $(DEMO)
+	@echo "--- day: attempt the train koans, record every attempt in the fix memory"
+	$(VENV)/bin/sleepy day --strategy full $(DEMO_DB)
+	@echo "--- night: Share loadings per family from the day's failures, gated on the eval split"
+	$(VENV)/bin/sleepy-train run --method share --per-family --max-steps 12 $(DEMO_DB) \
+	  --registry $(DEMO)/adapters --work-dir $(DEMO)/night
+	@echo "--- eval: the engine with the offline model routed to each family's champion"
+	$(VENV)/bin/sleepy eval --split eval --strategy full --backend llama_cpp --adapters $(DEMO)/adapters $(DEMO_DB)
 
 clean:
 	rm -rf $(VENV)
