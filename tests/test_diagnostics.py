@@ -24,7 +24,8 @@ def test_parses_code_level_message_and_primary_span():
 
 def test_suggestions_keep_replacement_and_applicability():
     [diag] = errors(load("bc_001_check.jsonl"))
-    [[span]] = diag.suggestions()
+    [(message, [span])] = diag.suggestions()
+    assert message.startswith("consider cloning")
     assert span.suggested_replacement == ": title.clone()"
     assert span.suggestion_applicability == "MachineApplicable"
 
@@ -32,8 +33,8 @@ def test_suggestions_keep_replacement_and_applicability():
 def test_one_suggestion_per_child():
     [diag] = errors(load("tm_001_check.jsonl"))
     suggestions = diag.suggestions()
-    assert [len(s) for s in suggestions] == [1, 1]
-    assert all(s[0].suggested_replacement == ".to_string()" for s in suggestions)
+    assert [len(spans) for _, spans in suggestions] == [1, 1]
+    assert all(spans[0].suggested_replacement == ".to_string()" for _, spans in suggestions)
 
 
 def test_secondary_spans_and_children_without_suggestions():

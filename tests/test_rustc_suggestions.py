@@ -12,14 +12,15 @@ def diagnostic(name):
 
 
 def test_machine_applicable_suggestion_becomes_a_candidate():
-    [edits] = rustc_candidates(diagnostic("bc_001_check.jsonl"), "src/lib.rs")
-    fixed = apply_edits((DATA / "bc_001_lib.rs").read_text(), edits)
+    [suggestion] = rustc_candidates(diagnostic("bc_001_check.jsonl"), "src/lib.rs")
+    assert suggestion.message.startswith("consider cloning")
+    fixed = apply_edits((DATA / "bc_001_lib.rs").read_text(), suggestion.edits)
     assert "title: title.clone()" in fixed
 
 
 def test_disjoint_suggestions_are_also_offered_together():
     candidates = rustc_candidates(diagnostic("tm_001_check.jsonl"), "src/lib.rs")
-    assert [len(c) for c in candidates] == [1, 1, 2]
+    assert [len(c.edits) for c in candidates] == [1, 1, 2]
 
 
 def test_suggestions_for_other_files_and_placeholders_are_skipped():
