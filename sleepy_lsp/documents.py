@@ -24,12 +24,18 @@ from .rustc_suggestions import rustc_candidates
 
 @dataclass
 class TrackedDocument:
-    """An open document: its file, its crate (None outside any crate), the last version seen."""
+    """An open document: its file, its crate (None outside any crate), the last version seen.
+
+    `revision` counts every change the server applied, whatever version the
+    client claimed, so a change that arrives out of order still makes every
+    fix computed before it stale.
+    """
 
     uri: str
     path: Path
     crate: CrateLocation | None
     version: int
+    revision: int = 0
 
     @property
     def rel_path(self) -> str | None:
@@ -90,6 +96,7 @@ class FixSet:
 
     uri: str
     version: int
+    revision: int
     text: str
     slots: dict[str, FixSlot]
     cancel: threading.Event = field(default_factory=threading.Event)
@@ -113,7 +120,7 @@ class ShownOffer:
 
     fix_id: str
     uri: str
-    version: int
+    revision: int
     error_code: str
     message: str
 
@@ -123,6 +130,7 @@ class DocumentSnapshot:
     """An open document as a check found it: its version and text, and the file's text on disk."""
 
     version: int
+    revision: int
     text: str
     disk_text: str | None
 

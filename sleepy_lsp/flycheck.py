@@ -134,15 +134,18 @@ class Flycheck:
         self.generation = 0
         self._task: asyncio.Task | None = None
         self._cancel = threading.Event()
+        self._busy = False
 
     @property
     def running(self) -> bool:
-        return self._task is not None and not self._task.done()
+        """A check is waiting out its debounce or running (false while its result is handled)."""
+        return self._busy
 
     def restart(self) -> int:
         """Start a new check after the debounce, stopping the one pending or running; its generation."""
         self._stop()
         self.generation += 1
+        self._busy = True
         self._cancel = threading.Event()
         self._task = asyncio.get_running_loop().create_task(self._run(self.generation, self._cancel))
         return self.generation
@@ -151,6 +154,7 @@ class Flycheck:
         """Stop the pending or running check; its result, should one still arrive, is dropped."""
         self._stop()
         self.generation += 1
+        self._busy = False
 
     def _stop(self) -> None:
         self._cancel.set()
@@ -170,6 +174,7 @@ class Flycheck:
         if generation != self.generation or cancel.is_set():
             log.debug("dropping stale check %d of %s", generation, self.crate.root)
             return
+        self._busy = False
         await self.on_done(outcome)
 
     def _check(self, generation: int, cancel: threading.Event) -> CheckOutcome:

@@ -20,6 +20,7 @@ from typing import Any, Iterable, Sequence
 from lsprotocol import types
 
 from .diagnostics import Diagnostic, Span
+from .settings import BACKENDS
 
 UTF8, UTF16, UTF32 = "utf-8", "utf-16", "utf-32"
 # The LSP ends a line at \n, \r\n or \r, and only there (str.splitlines also splits at \x0c and others).
@@ -319,9 +320,10 @@ def reject_action(fix_id: str, diagnostics: list[types.Diagnostic]) -> types.Cod
     )
 
 
-def pending_action(uri: str, version: int, key: str, diagnostics: list[types.Diagnostic]) -> types.CodeAction:
+def pending_action(uri: str, version: int, revision: int, key: str,
+                   diagnostics: list[types.Diagnostic]) -> types.CodeAction:
     """A placeholder while fixes are computed; codeAction/resolve fills in the edit."""
-    data: dict[str, Any] = {"uri": uri, "version": version, "key": key}
+    data: dict[str, Any] = {"uri": uri, "version": version, "revision": revision, "key": key}
     return types.CodeAction(
         title="sleepy: fixing…",
         kind=types.CodeActionKind.QuickFix,
@@ -333,6 +335,7 @@ def pending_action(uri: str, version: int, key: str, diagnostics: list[types.Dia
 def verified_title(title: str, provider: str, verified: bool) -> str:
     """The title of an engine fix: what it does, who made it, and that it compiles."""
     title = title.strip() or "apply fix"
-    if not title.lower().startswith(provider.lower()):
+    # Engine titles already name their maker (rustc, memory, or the model backend); others get the provider.
+    if not title.lower().startswith((provider.lower(), *BACKENDS)):
         title = f"{provider}: {title}"
     return f"{title} (compiles ✓)" if verified else f"{title} (not verified)"

@@ -21,7 +21,7 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, BinaryIO, Callable
 
 import platformdirs
 from lsprotocol import types
@@ -30,6 +30,7 @@ from pygls.lsp.server import LanguageServer
 
 from . import __version__
 from . import lsp_convert as convert
+from .champions import champions_signature
 from .diagnostics import Diagnostic
 from .documents import (DocumentSnapshot, FixSet, FixSlot, QuickFix, ShownOffer, TrackedDocument,
                         quick_fixes)
@@ -137,7 +138,8 @@ class SleepyServer(LanguageServer):
         self._reported: set[Any] = set()
         self._champions: tuple | None = None
         self._status: tuple[str, str] = ("idle", "")
-        self._error: str | None = None
+        self._errors: dict[str, str] = {}  # a crate root or a component -> what failed last
+        self.closing = False  # after shutdown: nothing more is sent to the client
 
     # --- plumbing ---
 
@@ -169,10 +171,12 @@ class SleepyServer(LanguageServer):
 
     @property
     def encoding(self) -> str:
+        """The negotiated position encoding: "utf-16" unless the client offered another pygls knows."""
         try:
-            return str(self.workspace.position_encoding or convert.UTF16)
-        except Exception:
+            chosen = self.workspace.position_encoding or convert.UTF16
+        except RuntimeError:  # before initialize
             return convert.UTF16
+        return getattr(chosen, "value", chosen)
 
     def say(self, message: str, level: types.MessageType = types.MessageType.Info,
             popup: bool = False, once: Any = None) -> None:
@@ -187,6 +191,8 @@ class SleepyServer(LanguageServer):
             if once in self._reported:
                 return
             self._reported.add(once)
+        if self.closing:
+            return
         try:
             self.window_log_message(types.LogMessageParams(type=level, message=f"sleepy: {message}"))
             if popup:
@@ -196,7 +202,7 @@ class SleepyServer(LanguageServer):
 
     def status(self, state: str, message: str = "") -> None:
         """Send `sleepy/status` when it changes: checking, fixing, idle or error."""
-        if (state, message) == self._status:
+        if (state, message) == self._status or self.closing:
             return
         self._status = (state, message)
         try:
@@ -210,8 +216,8 @@ class SleepyServer(LanguageServer):
         elif any(s.computing for s in self.fixsets.values()):
             waiting = sum(1 for s in self.fixsets.values() for slot in s.slots.values() if slot.state == "pending")
             self.status("fixing", f"fixing {waiting} error{'s' if waiting != 1 else ''}")
-        elif self._error:
-            self.status("error", self._error)
+        elif self._errors:
+            self.status("error", next(reversed(self._errors.values())))
         else:
             errors = sum(len(s.slots) for s in self.fixsets.values())
             ready = sum(1 for s in self.fixsets.values() for slot in s.slots.values()
@@ -222,13 +228,16 @@ class SleepyServer(LanguageServer):
         """An unexpected exception: logged with its traceback, told to the user once per kind, then carry on."""
         log.error("%s failed", kind, exc_info=exc)
         text = str(exc) if isinstance(exc, SleepyError) else f"{type(exc).__name__}: {exc}"
-        self._error = f"{kind} failed: {text}"
+        self._errors[kind] = f"the {kind} failed: {text}"
         self.say(f"the {kind} failed ({text}); sleepy keeps serving, details are in its log.",
                  types.MessageType.Error, popup=True, once=("failure", kind))
         self.update_status()
 
     def report_server_error(self, error: Exception, source: Any) -> None:
         # pygls calls this for exceptions in handlers; a request's caller already got a JSON-RPC error.
+        if self.closing:
+            log.debug("after shutdown: %s", error)
+            return
         self.report_failure("request handler", error)
 
     # --- settings and the fix memory ---
@@ -252,9 +261,9 @@ class SleepyServer(LanguageServer):
         for flycheck in self.flychecks.values():
             flycheck.cargo = new.cargo_path
             flycheck.extra_args = list(new.cargo_extra_args)
-        if old.publish_diagnostics and not new.publish_diagnostics:
-            for root in list(self.published):
-                self.publish(root, {}, {})
+        if old.publish_diagnostics != new.publish_diagnostics:
+            for root, grouped in self.crate_diagnostics.items():
+                self.publish(root, grouped, {})
 
     def open_store(self) -> None:
         """(Re)open the fix memory in the store thread; a bad database means serving without recording."""
@@ -265,8 +274,8 @@ class SleepyServer(LanguageServer):
                 memory = FixMemory.open(settings.database_path or None, enabled=settings.telemetry_enabled)
             except StoreError as exc:
                 memory = None
-                self.on_loop(lambda: self.say(f"{exc} Until then fixes are offered but not recorded.",
-                                              types.MessageType.Warning, popup=True, once=("store", str(exc))))
+                message = f"{exc} Until then fixes are offered but not recorded."
+                self.on_loop(partial(self.say, message, types.MessageType.Warning, popup=True, once=("store", str(exc))))
             except Exception as exc:
                 memory = None
                 self.on_loop(self.report_failure, "fix memory", exc)
@@ -289,8 +298,8 @@ class SleepyServer(LanguageServer):
                 result = write(memory)
                 log.debug("%s -> %s", description, result)
             except StoreError as exc:
-                self.on_loop(lambda: self.say(f"{exc} Fixes are still offered; this one was not recorded.",
-                                              types.MessageType.Warning, popup=True, once=("store-write", type(exc))))
+                message = f"{exc} Fixes are still offered; what happens to them is not recorded."
+                self.on_loop(partial(self.say, message, types.MessageType.Warning, popup=True, once="store-write"))
             except Exception as exc:
                 self.on_loop(self.report_failure, "fix memory", exc)
 
@@ -314,29 +323,23 @@ class SleepyServer(LanguageServer):
             return self._engine
 
     def poll_champions(self) -> None:
-        """Reload the engine when the adapter registry's champion pointers change (an mtime check)."""
+        """Reload the engine when the adapter registry's champions file changes (one stat per check)."""
         folder = self.settings.adapters_dir
-        if not folder:
-            return
-        try:
-            seen = tuple(sorted((p.name, p.stat().st_mtime_ns) for p in Path(folder).expanduser().glob("champion*")))
-        except OSError:
-            return
-        previous, self._champions = self._champions, seen
-        if previous is None or previous == seen:
-            return
+        seen = champions_signature(Path(folder).expanduser()) if folder else None
+        previous, self._champions = self._champions, (folder, seen)
+        if previous is None or previous == self._champions or previous[0] != folder:
+            return  # the first look, no change, or a new folder (which made a new engine anyway)
 
         def reload() -> None:
             with self._engine_lock:
                 engine = self._engine
             if engine is not None and hasattr(engine, "reload"):
                 engine.reload()
-            else:
-                self.drop_engine()
 
-        self.say("the adapter registry's champions changed: reloading the fix engine.")
+        self.say("the adapter registry's champions changed: reloading them.")
         future = self._engine_pool.submit(reload)
-        future.add_done_callback(lambda f: f.exception() and self.on_loop(self.report_failure, "adapter reload", f.exception()))
+        future.add_done_callback(
+            lambda f: f.exception() and self.on_loop(self.report_failure, "adapter reload", f.exception()))
 
     # --- documents and checks ---
 
@@ -375,8 +378,12 @@ class SleepyServer(LanguageServer):
         progress = self._check_progress.pop(crate.root, None)
         if progress is not None:
             progress.end("restarted")
-        self._check_progress[crate.root] = Progress(
-            self, "sleepy: cargo check", crate.name, on_cancel=self.flychecks[crate.root].cancel)
+        def cancel() -> None:
+            self.flychecks[crate.root].cancel()
+            self._check_progress.pop(crate.root, None)
+            self.update_status()
+
+        self._check_progress[crate.root] = Progress(self, "sleepy: cargo check", crate.name, on_cancel=cancel)
         self.status("checking", f"cargo check {crate.name}")
         snapshot = {}
         for uri, doc in self.documents.items():
@@ -386,7 +393,7 @@ class SleepyServer(LanguageServer):
                 disk = doc.path.read_text(encoding="utf-8")
             except (OSError, UnicodeDecodeError):
                 disk = None
-            snapshot[uri] = DocumentSnapshot(doc.version, self.workspace.get_text_document(uri).source, disk)
+            snapshot[uri] = DocumentSnapshot(doc.version, doc.revision, self.workspace.get_text_document(uri).source, disk)
         return snapshot
 
     async def check_done(self, outcome: CheckOutcome) -> None:
@@ -396,11 +403,11 @@ class SleepyServer(LanguageServer):
         if progress is not None:
             progress.end(problem or f"{sum(d.is_error for d in outcome.diagnostics)} errors")
         if problem:
-            self._error = problem
+            self._errors[str(crate.root)] = problem
             self.say(problem, types.MessageType.Error, popup=True, once=("check", crate.root, problem[:60]))
             self.update_status()
             return
-        self._error = None
+        self._errors.pop(str(crate.root), None)
         log.info("cargo check %s: %d diagnostics in %.1f s", crate.name, len(outcome.diagnostics), outcome.seconds)
         grouped = convert.diagnostics_by_file(outcome.diagnostics, crate.workspace_root)
         self.crate_diagnostics[crate.root] = grouped
@@ -409,7 +416,7 @@ class SleepyServer(LanguageServer):
             doc = self.documents.get(uri)
             if doc is None:
                 continue
-            if doc.version != seen.version or not seen.matches_disk:
+            if doc.revision != seen.revision or not seen.matches_disk:
                 log.info("%s: the check saw a text other than version %d; no fixes until it is saved",
                          doc.path.name, doc.version)
                 continue
@@ -423,12 +430,12 @@ class SleepyServer(LanguageServer):
         errors = [d for d in diagnostics if d.is_error]
         keys = [convert.diagnostic_key(d) for d in errors]
         current = self.fixsets.get(doc.uri)
-        if current is not None and current.version == doc.version and current.text == text \
+        if current is not None and current.revision == doc.revision and current.text == text \
                 and list(current.slots) == keys:
             return  # the same errors of the same text: keep the fixes already computed
         if current is not None:
             current.stop()
-        self.supersede_offers(doc.uri, doc.version, errors)
+        self.supersede_offers(doc.uri, doc.revision, errors)
         index = convert.LineIndex.of(text)
         rel_path = doc.rel_path or ""
         slots = {
@@ -436,7 +443,7 @@ class SleepyServer(LanguageServer):
                          quick_fixes(d, rel_path, text))
             for key, d in zip(keys, errors)
         }
-        fixset = FixSet(doc.uri, doc.version, text, slots, started=time.monotonic())
+        fixset = FixSet(doc.uri, doc.version, doc.revision, text, slots, started=time.monotonic())
         self.fixsets[doc.uri] = fixset
         if slots and doc.rel_path:
             self.spawn(self.compute_fixes(doc, fixset))
@@ -448,16 +455,19 @@ class SleepyServer(LanguageServer):
         if fixset is not None:
             fixset.stop()
 
-    def supersede_offers(self, uri: str, version: int, errors: list[Diagnostic]) -> None:
-        """Offers of older versions of the document, neither accepted nor rejected, become "ignored"."""
+    def supersede_offers(self, uri: str, revision: int | None, errors: list[Diagnostic],
+                         note: str | None = None) -> None:
+        """Offers of other versions (all, for revision None) not accepted nor rejected become "ignored"."""
         present = {(d.code or "", d.message) for d in errors}
         for fix_id, offer in list(self.shown.items()):
-            if offer.uri != uri or offer.version == version:
+            if offer.uri != uri or offer.revision == revision:
                 continue
             del self.shown[fix_id]
-            gone = (offer.error_code, offer.message) not in present
-            note = "the error went away through another edit" if gone else "the code changed under the offer"
-            self.store_write(f"ignored {fix_id}", lambda m, i=fix_id, n=note: m.record_outcome(i, "ignored", n))
+            why = note
+            if why is None:
+                gone = (offer.error_code, offer.message) not in present
+                why = "the error went away through another edit" if gone else "the code changed under the offer"
+            self.store_write(f"ignored {fix_id}", lambda m, i=fix_id, n=why: m.record_outcome(i, "ignored", n))
 
     async def compute_fixes(self, doc: TrackedDocument, fixset: FixSet) -> None:
         """Compute the fixes of one document version in a worker thread, at most `workers` at once."""
@@ -510,6 +520,7 @@ class SleepyServer(LanguageServer):
                     continue
                 fixes = [f for f in fixes if f.new_text != fixset.text]
                 self.on_loop(slot.finish, "cancelled" if cancel.is_set() else "done", fixes)
+                self.on_loop(self._errors.pop, "fix engine", None)
                 self.on_loop(self.update_status)
 
     # --- offering fixes ---
@@ -518,25 +529,28 @@ class SleepyServer(LanguageServer):
         """The fix set of the document's current text, or None when there is none or it is stale."""
         fixset = self.fixsets.get(uri)
         doc = self.documents.get(uri)
-        if fixset is None or doc is None or fixset.version != doc.version:
+        if fixset is None or doc is None or fixset.revision != doc.revision or fixset.version != doc.version:
             return None
         return fixset
 
     def offers_for(self, slot: FixSlot) -> list[tuple[str, str, str, Any]]:
         """(fix id, title, new text, engine fix or quick fix) in the order shown: verified fixes, then rustc's."""
         shown: list[tuple[str, str, str, Any]] = []
-        texts: set[str] = set()
         quick_by_text = {q.new_text: q for q in slot.quick}
+        # A change the user called wrong is not offered again, whoever proposes it.
+        texts = {f.new_text for f in [*slot.fixes, *slot.quick] if f.id in self.rejected}
         for fix in slot.fixes:
-            if fix.id in self.rejected or fix.new_text in texts or not (fix.verified or not self.settings.verify):
+            if fix.new_text in texts or not (fix.verified or not self.settings.verify):
                 continue
             quick = quick_by_text.get(fix.new_text)
-            if quick is not None:
-                fix.id = quick.id  # one offer per change: the quick fix's offer, now known to compile
+            if quick is not None and self.shown.pop(quick.id, None) is not None:
+                # The same change, now known to compile, replaces the quick offer; that one stays
+                # without an outcome since the user never decided on it.
+                log.debug("offer %s superseded by verified fix %s", quick.id, fix.id)
             texts.add(fix.new_text)
             shown.append((fix.id, convert.verified_title(fix.title, fix.provider, fix.verified), fix.new_text, fix))
         for quick in slot.quick:
-            if quick.id in self.rejected or quick.new_text in texts:
+            if quick.new_text in texts:
                 continue
             if slot.state == "done" and self.settings.verify and slot.fixes is not None and any(
                     f.new_text == quick.new_text and not f.verified for f in slot.fixes):
@@ -552,7 +566,7 @@ class SleepyServer(LanguageServer):
             return
         self.offered.add(fix_id)
         diagnostic = slot.diagnostic
-        self.shown[fix_id] = ShownOffer(fix_id, doc.uri, fixset.version, diagnostic.code or "", diagnostic.message)
+        self.shown[fix_id] = ShownOffer(fix_id, doc.uri, fixset.revision, diagnostic.code or "", diagnostic.message)
         is_quick = isinstance(fix, QuickFix)
         edits = [{"range": [[e.range.start.line, e.range.start.character], [e.range.end.line, e.range.end.character]],
                   "new_text": e.new_text} for e in convert.text_edits(fixset.text, new_text, self.encoding)]
@@ -575,7 +589,7 @@ class SleepyServer(LanguageServer):
                                               [slot.lsp], self.encoding, preferred=i == 0 and not isinstance(fix, QuickFix)))
             self.record_shown(doc, fixset, slot, fix_id, title, new_text, fix)
         if slot.state == "pending" and self.client_supports_resolve():
-            actions.append(convert.pending_action(doc.uri, fixset.version, slot.key, [slot.lsp]))
+            actions.append(convert.pending_action(doc.uri, fixset.version, fixset.revision, slot.key, [slot.lsp]))
         if offers:
             actions.append(convert.reject_action(offers[0][0], [slot.lsp]))
         return actions
@@ -583,9 +597,10 @@ class SleepyServer(LanguageServer):
     async def resolve_pending(self, action: types.CodeAction) -> types.CodeAction:
         """Wait (bounded) for the fixes behind a "fixing…" action and turn it into the best one."""
         data = action.data if isinstance(action.data, dict) else {}
-        uri, version, key = data.get("uri"), data.get("version"), data.get("key")
+        uri, key = data.get("uri"), data.get("key")
         fixset = self.current_fixset(uri) if isinstance(uri, str) else None
-        if fixset is None or fixset.version != version or key not in fixset.slots:
+        if fixset is None or (fixset.version, fixset.revision) != (data.get("version"), data.get("revision")) \
+                or key not in fixset.slots:
             action.title = "sleepy: the file changed; ask for fixes again"
             return action
         slot = fixset.slots[key]
@@ -617,7 +632,15 @@ class SleepyServer(LanguageServer):
     def reject(self, fix_id: str, note: str) -> None:
         self.shown.pop(fix_id, None)
         self.rejected.add(fix_id)
-        self.store_write(f"reject {fix_id}", lambda m: m.record_outcome(fix_id, "rejected", note))
+
+        def write(memory: FixMemory) -> bool:
+            recorded = memory.record_outcome(fix_id, "rejected", note)
+            if not recorded and memory.enabled:
+                log.warning("fix %s already has an outcome (the fix memory keeps the first); "
+                            "the rejection was not recorded", fix_id)
+            return recorded
+
+        self.store_write(f"reject {fix_id}", write)
 
     # --- diagnostics for the client ---
 
@@ -651,10 +674,30 @@ class SleepyServer(LanguageServer):
         self.published[root] = now
 
     def stop_everything(self) -> None:
+        """Cancel every check and fix computation; their cargo process groups are killed within 0.1 s."""
+        self.closing = True
         for flycheck in self.flychecks.values():
             flycheck.cancel()
         for fixset in self.fixsets.values():
             fixset.cancel.set()
+
+    def terminate(self, code: int) -> None:
+        """End the process now, after the fix memory has its queued writes.
+
+        A model call cannot be interrupted, and Python would wait for its worker
+        thread before exiting; an editor that closes expects its server gone.
+        """
+        self.stop_everything()
+        try:
+            self.drain_store(5)
+            if self.memory is not None:
+                self.memory.close()
+        except Exception:
+            log.warning("fix-memory writes were still queued at exit", exc_info=True)
+        time.sleep(0.2)  # lets the cargo runners see the cancel and kill their process groups
+        log.info("sleepy-lsp exits (%d)", code)
+        logging.shutdown()
+        os._exit(code)
 
 
 # --- handlers ----------------------------------------------------------------------------------
@@ -692,8 +735,9 @@ def did_change(ls: SleepyServer, params: types.DidChangeTextDocumentParams) -> N
         ls.say(f"{doc.path.name}: change to version {version} arrived after version {doc.version}; "
                "fixes wait for the next check.", types.MessageType.Warning)
     doc.version = version if version is not None else doc.version + 1
+    doc.revision += 1
     fixset = ls.fixsets.get(uri)
-    if fixset is not None and fixset.version != doc.version:
+    if fixset is not None:
         fixset.stop()  # its fixes are for a text that is gone; the offers become ignored at the next check
     ls.update_status()
 
@@ -702,6 +746,7 @@ def did_close(ls: SleepyServer, params: types.DidCloseTextDocumentParams) -> Non
     uri = params.text_document.uri
     ls.documents.pop(uri, None)
     ls.forget_fixes(uri)
+    ls.supersede_offers(uri, None, [], note="the file was closed")
     ls.update_status()
 
 
@@ -710,9 +755,9 @@ def did_change_configuration(ls: SleepyServer, params: types.DidChangeConfigurat
 
 
 def code_action(ls: SleepyServer, params: types.CodeActionParams) -> list[types.CodeAction]:
-    only = params.context.only
-    if only and not any(types.CodeActionKind.QuickFix.value.startswith(str(kind)) for kind in only):
-        return []
+    only = [str(getattr(kind, "value", kind)) for kind in params.context.only or []]
+    if only and not any(types.CodeActionKind.QuickFix.value.startswith(kind) for kind in only):
+        return []  # the client asked for other kinds (refactorings, source actions)
     uri = params.text_document.uri
     doc = ls.documents.get(uri)
     fixset = ls.current_fixset(uri)
@@ -747,19 +792,20 @@ def reject_fix(ls: SleepyServer, *args: Any) -> None:
         ls.reject(fix_id, "the user said this fix is wrong")
 
 
-def reject_last(ls: SleepyServer, *args: Any) -> None:
+def reject_last(ls: SleepyServer, *args: Any) -> str:
     if not ls.accepted:
         ls.say("no accepted fix to take back.", types.MessageType.Warning)
-        return
+        return "sleepy has not applied a fix in this session, so there is none to reject"
     ls.reject(ls.accepted.pop(), "the user took back the fix after accepting it")
+    return "the last applied fix is recorded as wrong"
 
 
 def shutdown(ls: SleepyServer, params: None) -> None:
     ls.stop_everything()
-    try:
-        ls.drain_store(5)
-    except Exception:
-        log.warning("fix-memory writes still queued at shutdown", exc_info=True)
+
+
+def exit(ls: SleepyServer, params: None) -> None:  # noqa: A001 - the LSP method's name
+    ls.terminate(0 if ls.closing else 1)
 
 
 def build_server(cache_dir: Path, check_timeout: float = CHECK_TIMEOUT_SECONDS,
@@ -777,10 +823,25 @@ def build_server(cache_dir: Path, check_timeout: float = CHECK_TIMEOUT_SECONDS,
         code_action_kinds=[types.CodeActionKind.QuickFix], resolve_provider=True))(code_action)
     server.feature(types.CODE_ACTION_RESOLVE)(code_action_resolve)
     server.feature(types.SHUTDOWN)(shutdown)
+    server.feature(types.EXIT)(exit)
     server.command(convert.ACCEPT)(accept_fix)
     server.command(convert.REJECT)(reject_fix)
     server.command(convert.REJECT_LAST)(reject_last)
     return server
+
+
+def private_stdout() -> BinaryIO:
+    """The LSP stream on a private copy of stdout; file descriptor 1 then points at stderr.
+
+    Anything else that writes to fd 1 would corrupt the LSP stream, and
+    llama-cpp-python even points fd 1 at /dev/null while it loads and runs a
+    model (`suppress_stdout_stderr`), process-wide, which would swallow the
+    server's answers meanwhile.
+    """
+    stream = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
+    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
+    sys.stdout = sys.stderr
+    return stream
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -791,6 +852,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--host", default="127.0.0.1", help="the address --tcp listens on (default 127.0.0.1)")
     parser.add_argument("--log-file", help="write the log here (default: stderr)")
     parser.add_argument("--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
+    parser.add_argument("--trace-lsp", action="store_true", help="log every LSP message (very verbose)")
     parser.add_argument("--cache-dir", default=os.environ.get(CACHE_ENV) or platformdirs.user_cache_dir("sleepy-coder"),
                         help=f"where cargo target dirs live (default ${CACHE_ENV}, else the user cache dir)")
     parser.add_argument("--check-timeout", type=float, default=CHECK_TIMEOUT_SECONDS, metavar="SECONDS",
@@ -802,12 +864,14 @@ def main(argv: list[str] | None = None) -> int:
         else logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     logging.basicConfig(level=args.log_level, handlers=[handler], force=True)
-    logging.getLogger("pygls").setLevel(max(logging.WARNING, logging.getLevelName(args.log_level)))
+    logging.getLogger("pygls").setLevel(
+        logging.DEBUG if args.trace_lsp else max(logging.WARNING, logging.getLevelName(args.log_level)))
     server = build_server(Path(args.cache_dir), args.check_timeout, args.debounce)
     if args.tcp:
         server.start_tcp(args.host, args.tcp)
     else:
-        server.start_io()
+        server.start_io(sys.stdin.buffer, private_stdout())
+    server.terminate(0)  # the client went away without `exit`
     return 0
 
 

@@ -15,8 +15,9 @@ import sys
 import time
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
-from typing import Any, AsyncIterator, Awaitable, Callable
+from typing import Any, AsyncIterator, Awaitable, Callable, Union
 
 from lsprotocol import types
 from pytest_lsp import LanguageClient, client_capabilities
@@ -70,6 +71,7 @@ class Session:
     statuses: list[dict[str, Any]] = field(default_factory=list)
     versions: dict[str, int] = field(default_factory=dict)
     texts: dict[str, str] = field(default_factory=dict)
+    initialized: types.InitializeResult | None = None
 
     def open(self, path: Path, text: str | None = None) -> str:
         uri = path.as_uri()
@@ -106,40 +108,70 @@ class Session:
         return await eventually(probe, "a verified fix")
 
     async def idle(self, after: int = 0) -> dict[str, Any]:
-        """Wait for an idle or error status reported after the first `after` statuses."""
+        """Wait for the idle or error status that ends the first check reported after the first `after` statuses."""
         async def probe():
-            return next((s for s in self.statuses[after:] if s["state"] in ("idle", "error")), None)
-        return await eventually(probe, "the server to go idle")
+            seen = self.statuses[after:]
+            start = next((i for i, s in enumerate(seen) if s["state"] == "checking"), None)
+            if start is None:
+                return None
+            return next((s for s in seen[start:] if s["state"] in ("idle", "error")), None)
+        return await eventually(probe, "the server to finish a check")
 
     async def command(self, name: str, *arguments: Any) -> Any:
         return await self.client.workspace_execute_command_async(
             types.ExecuteCommandParams(command=name, arguments=list(arguments)))
 
 
+def make_client() -> LanguageClient:
+    """pytest-lsp's client, reading code actions correctly.
+
+    lsprotocol 2025.0.0 structures any code action that has a `command` field
+    as a Command, losing its edit; a Command's `command` is a string, a
+    CodeAction's an object, so that is what decides here.
+    """
+    client = make_test_lsp_client()
+
+    def command_or_action(value: Any, _: type) -> types.Command | types.CodeAction:
+        converter = client.protocol._converter
+        if isinstance(value.get("command"), str):
+            return converter.structure(value, types.Command)
+        return converter.structure(value, types.CodeAction)
+
+    client.protocol._converter.register_structure_hook(Union[types.Command, types.CodeAction], command_or_action)
+    return client
+
+
 @asynccontextmanager
 async def lsp_session(tmp_path: Path, settings: dict[str, Any] | None = None, args: tuple[str, ...] = (),
-                      env: dict[str, str] | None = None, capabilities: str = "visual-studio-code") -> AsyncIterator[Session]:
+                      env: dict[str, str] | None = None, capabilities: str = "visual-studio-code",
+                      encodings: list[str] | None = None) -> AsyncIterator[Session]:
     """Start `sleepy-lsp` with its fix memory at tmp_path/fix-memory.sqlite3 and initialise a session."""
     db = tmp_path / "fix-memory.sqlite3"
     server_env = {**os.environ, "SLEEPY_DB": str(db), "SLEEPY_CACHE_DIR": str(tmp_path / "cache"), **(env or {})}
     server_env.pop("SLEEPY_TELEMETRY", None)
-    client = make_test_lsp_client()
+    client = make_client()
     session = Session(client, db)
 
     @client.feature("sleepy/status")
     def status(params: Any) -> None:
-        raw = params if isinstance(params, dict) else vars(params)
-        session.statuses.append({"state": raw.get("state"), "message": raw.get("message", "")})
+        get = params.get if isinstance(params, dict) else partial(getattr, params)
+        session.statuses.append({"state": get("state", None), "message": get("message", "")})
 
     log_file = tmp_path / "sleepy-lsp.log"
     await client.start_io(*server_command(), "--log-file", str(log_file), "--log-level", "DEBUG",
                           "--debounce", "0.1", *args, env=server_env)
+    clean = False
     try:
-        await client.initialize_session(types.InitializeParams(
-            capabilities=client_capabilities(capabilities),
-            root_uri=tmp_path.as_uri(),
-            initialization_options=settings or {}))
+        wanted = client_capabilities(capabilities)
+        if encodings is not None:
+            wanted.general = types.GeneralClientCapabilities(position_encodings=encodings)
+        session.initialized = await client.initialize_session(types.InitializeParams(
+            capabilities=wanted, root_uri=tmp_path.as_uri(), initialization_options=settings or {}))
         yield session
-        await asyncio.wait_for(client.shutdown_session(), 30)
+        await asyncio.wait_for(client.shutdown_session(), 60)
+        clean = True
     finally:
+        process = client._server
+        if not clean and process is not None and process.returncode is None:
+            process.kill()  # a failed test must not wait on a server that was never told to exit
         await client.stop()

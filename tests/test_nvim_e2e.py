@@ -1,0 +1,67 @@
+"""End to end in headless Neovim (Debian's 0.7.2): the plugin, the real server, a verified fix applied and saved."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import time
+
+import pytest
+
+from sleepy_lsp.cargo import run_cargo
+from sleepy_lsp.store import FixMemory
+from test_server_harness import REPO, koan_crate, server_command
+
+NVIM = shutil.which("nvim")
+PLUGIN = REPO / "editors" / "nvim"
+SCRIPT = REPO / "tests" / "nvim" / "code_action.lua"
+WAIT_SECONDS = 240
+
+pytestmark = pytest.mark.skipif(NVIM is None, reason="Neovim is not installed (apt-get install neovim)")
+
+
+def accepted_offers(db) -> list:
+    with FixMemory.open_existing(db) as memory:
+        return [(offer, outcome) for offer, outcome in memory.offers_with_outcomes()
+                if outcome is not None and outcome.outcome == "accepted"]
+
+
+def test_neovim_applies_the_verified_fix_and_the_acceptance_is_recorded(tmp_path):
+    source = koan_crate(tmp_path)
+    db = tmp_path / "fix-memory.sqlite3"
+    out = tmp_path / "result.json"
+    log = tmp_path / "sleepy-lsp.log"
+    env = {
+        **os.environ,
+        "SLEEPY_DB": str(db),
+        "SLEEPY_CACHE_DIR": str(tmp_path / "cache"),
+        "SLEEPY_E2E_FILE": str(source),
+        "SLEEPY_E2E_LINE": "14",  # bc_004: `*counts.entry(...)` mutates a binding declared without `mut`
+        "SLEEPY_E2E_OUT": str(out),
+        "SLEEPY_E2E_TIMEOUT": str(WAIT_SECONDS),
+        "SLEEPY_E2E_CMD": "\t".join([*server_command(), "--log-file", str(log), "--log-level", "DEBUG"]),
+        "XDG_STATE_HOME": str(tmp_path / "nvim-state"),  # Neovim's own lsp.log stays in the test's folder
+    }
+    env.pop("SLEEPY_TELEMETRY", None)
+    started = time.monotonic()
+    run = subprocess.run(
+        [NVIM, "--headless", "-u", "NONE", "-i", "NONE", "--cmd", f"set rtp+={PLUGIN}", "-c", f"luafile {SCRIPT}"],
+        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=2 * WAIT_SECONDS)
+    result = json.loads(out.read_text()) if out.exists() else {}
+    context = f"nvim exit {run.returncode} after {time.monotonic() - started:.0f} s\nresult: {result}\n" \
+              f"stderr: {run.stderr[-2000:]}\nserver log: {log.read_text()[-3000:] if log.exists() else ''}"
+    assert run.returncode == 0 and result.get("ok"), context
+    assert "compiles" in result["picked"], context
+
+    text = source.read_text()
+    assert "let mut counts" in text
+    check = run_cargo(["check", "--offline", "--message-format=json"], cwd=source.parent.parent,
+                      target_dir=tmp_path / "verify-target", timeout=300)
+    assert check.returncode == 0, check.stdout[-2000:]
+
+    accepted = accepted_offers(db)
+    assert len(accepted) == 1, context
+    offer, _ = accepted[0]
+    assert offer.error_code == "E0596" and offer.verified and offer.code_after == text
