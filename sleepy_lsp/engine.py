@@ -33,6 +33,7 @@ class FixContext:
     code: str
     diagnostic: Diagnostic
     family: str
+    cancel: threading.Event | None = None  # a provider doing slow work (the model) stops when it is set
 
 
 @dataclass(frozen=True)
@@ -161,7 +162,7 @@ class FixEngine:
         family = classify(diagnostic)
         fixes = []
         try:
-            for candidate in self.candidates(FixContext(rel_path, code, diagnostic, family)):
+            for candidate in self.candidates(FixContext(rel_path, code, diagnostic, family, cancel)):
                 if cancel is not None and cancel.is_set():
                     break
                 fix = self._verify(shadow, rel_path, code, before, diagnostic, family, candidate, cancel)
@@ -201,7 +202,7 @@ class FixEngine:
 
     def _settle_one(self, shadow, rel_path, text, after, target, cancel):
         """The first candidate that clears a revealed error without adding to the error count."""
-        for candidate in self.candidates(FixContext(rel_path, text, target, classify(target))):
+        for candidate in self.candidates(FixContext(rel_path, text, target, classify(target), cancel)):
             if cancel is not None and cancel.is_set():
                 return None
             shadow.write(rel_path, candidate.text)

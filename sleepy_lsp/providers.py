@@ -79,7 +79,7 @@ class ModelProvider:
         messages = build_messages(ctx.diagnostic.rendered or ctx.diagnostic.message, ctx.code,
                                   span.line_start if span else 1, ctx.family, examples, ctx.rel_path)
         answers = self.backend.generate(messages, n=self.samples, temperature=self.temperature,
-                                        max_tokens=self.max_tokens, family=ctx.family)
+                                        max_tokens=self.max_tokens, family=ctx.family, cancel=ctx.cancel)
         found = []
         for answer in answers:
             edits = parse_answer(answer)

@@ -629,12 +629,13 @@ class SleepyServer(LanguageServer):
         self.accepted.append(fix_id)
         self.store_write(f"accept {fix_id}", lambda m: m.record_outcome(fix_id, "accepted"))
 
-    def reject(self, fix_id: str, note: str) -> None:
+    def reject(self, fix_id: str, note: str, take_back: bool = False) -> None:
+        """Record a rejection; take_back turns an earlier acceptance of the same fix into one."""
         self.shown.pop(fix_id, None)
         self.rejected.add(fix_id)
 
         def write(memory: FixMemory) -> bool:
-            recorded = memory.record_outcome(fix_id, "rejected", note)
+            recorded = memory.record_outcome(fix_id, "rejected", note, replace=take_back)
             if not recorded and memory.enabled:
                 log.warning("fix %s already has an outcome (the fix memory keeps the first); "
                             "the rejection was not recorded", fix_id)
@@ -796,7 +797,7 @@ def reject_last(ls: SleepyServer, *args: Any) -> str:
     if not ls.accepted:
         ls.say("no accepted fix to take back.", types.MessageType.Warning)
         return "sleepy has not applied a fix in this session, so there is none to reject"
-    ls.reject(ls.accepted.pop(), "the user took back the fix after accepting it")
+    ls.reject(ls.accepted.pop(), "the user took back the fix after accepting it", take_back=True)
     return "the last applied fix is recorded as wrong"
 
 

@@ -447,16 +447,22 @@ class FixMemory:
         _check_choice("provider", offer.provider, PROVIDERS)
         return self._insert("offers", offer, "ON CONFLICT (fix_id) DO NOTHING")
 
-    def record_outcome(self, fix_id: str, outcome: str, note: str = "") -> bool:
-        """Store an offer's final outcome; False when one is already stored (the first wins) or the offer is unknown."""
+    def record_outcome(self, fix_id: str, outcome: str, note: str = "", replace: bool = False) -> bool:
+        """Store an offer's final outcome; False when the offer is unknown or already has one.
+
+        The first outcome wins, except with replace=True: a user taking back a fix
+        they accepted turns that acceptance into a rejection.
+        """
         _check_choice("outcome", outcome, OUTCOMES)
+        conflict = ("DO UPDATE SET outcome = excluded.outcome, created_at = excluded.created_at, note = excluded.note"
+                    if replace else "DO NOTHING")
         with self._transaction() as conn:
             if conn is None:
                 return False
             cursor = conn.execute(
                 "INSERT INTO outcomes (fix_id, outcome, created_at, note) "
                 "SELECT ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM offers WHERE fix_id = ?) "
-                "ON CONFLICT (fix_id) DO NOTHING",
+                f"ON CONFLICT (fix_id) {conflict}",
                 (fix_id, outcome, utc_now(), note, fix_id),
             )
             return cursor.rowcount == 1

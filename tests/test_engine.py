@@ -42,7 +42,7 @@ class ScriptedBackend(Backend):
         self.seen = []
 
     def generate(self, messages, n=1, temperature=0.0, max_tokens=160, family=None, cancel=None):
-        self.seen.append((messages, family))
+        self.seen.append((messages, family, cancel))
         return self.answers[:n]
 
 
@@ -117,10 +117,12 @@ def test_model_provider_parses_fenced_answers_and_routes_by_family(shadow):
     before, diag = first_error(shadow, MUT)
     backend = ScriptedBackend(["```\nLINE 2:     let mut sum = 0;\n```", "I think you should add mut", "LINE 99: x"])
     engine = FixEngine([ModelProvider(backend, samples=3)])
-    [fix] = engine.fixes(shadow, REL, MUT, before, diag)
+    cancel = threading.Event()
+    [fix] = engine.fixes(shadow, REL, MUT, before, diag, cancel)
     assert fix.verified and fix.provider == "model" and fix.model is None
-    messages, family = backend.seen[0]
+    messages, family, seen_cancel = backend.seen[0]
     assert family == "borrow" and "E0596" in messages[-1]["content"]
+    assert seen_cancel is cancel  # a cancelled request stops the model mid-answer
 
 
 def test_memory_patterns_and_examples_from_known_fixes(shadow):

@@ -100,6 +100,17 @@ def test_accepted_fixes_filters_newest_first(db):
         assert len(store.offers_with_outcomes(since="2025-03-01T10:03:00+00:00")) == 3
 
 
+def test_taking_back_an_acceptance_replaces_it(db):
+    with FixMemory.open(db) as store:
+        made = offer()
+        store.record_offer(made)
+        assert store.record_outcome(made.fix_id, "accepted")
+        assert store.record_outcome(made.fix_id, "rejected", "taken back", replace=True)
+        [(_, outcome)] = store.offers_with_outcomes()
+        assert (outcome.outcome, outcome.note) == ("rejected", "taken back")
+        assert store.accepted_fixes() == []
+
+
 def test_first_outcome_wins(db):
     with FixMemory.open(db) as store:
         made = offer()
