@@ -12,7 +12,7 @@ import pytest
 
 from sleepy_lsp.cargo import run_cargo
 from sleepy_lsp.store import FixMemory
-from test_server_harness import REPO, koan_crate, server_command
+from lsp_harness import REPO, koan_crate, server_command
 
 NVIM = shutil.which("nvim")
 PLUGIN = REPO / "editors" / "nvim"

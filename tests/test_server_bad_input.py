@@ -13,7 +13,7 @@ from lsprotocol import types
 
 from sleepy_lsp.lsp_convert import ACCEPT
 from sleepy_lsp.store import FixMemory
-from test_server_harness import eventually, koan_crate, lsp_session
+from lsp_harness import eventually, koan_crate, lsp_session
 
 pytestmark = pytest.mark.asyncio(loop_scope="function")
 

@@ -17,7 +17,7 @@ from pygls.exceptions import JsonRpcRequestCancelled
 from sleepy_lsp.cargo import run_cargo
 from sleepy_lsp.lsp_convert import ACCEPT, REJECT, apply_text_edits
 from sleepy_lsp.store import FixMemory
-from test_server_harness import eventually, koan_crate, lsp_session
+from lsp_harness import eventually, koan_crate, lsp_session
 
 # bc_004: `let counts = BTreeMap::new();` on line 11 is mutated on line 14 (E0596); rustc suggests `mut`.
 ERROR_LINE = 13  # 0-based line of the primary span

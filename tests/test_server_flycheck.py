@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from sleepy_lsp.flycheck import CheckOutcome, CrateLocation, Flycheck, find_crate, target_dir_for
-from test_server_harness import koan_crate
+from lsp_harness import koan_crate
 
 def fake_cargo(folder: Path, body: str) -> Path:
     """A cargo that logs each start (with its pid) to runs.log, then runs body."""
