@@ -9,10 +9,10 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Callable
 
-from .judge import Judge
-from .koans import FAMILIES, Koan
 from .engine import FixEngine
 from .errors import SleepyError
+from .judge import Judge
+from .koans import FAMILIES, Koan
 
 
 @dataclass

@@ -8,14 +8,14 @@ A test checks that editors/vscode/package.json and the Lua defaults agree.
 from __future__ import annotations
 
 import dataclasses
-import logging
 from dataclasses import dataclass, field
 from typing import Any
 
-log = logging.getLogger(__name__)
+from .strategies import STRATEGIES as ENGINE_STRATEGIES
 
 BACKENDS = ("none", "llama_cpp", "transformers")
-STRATEGIES = ("rustc", "memory", "model", "full")
+# The server always runs an engine, so the CLI's "none" (leave the code as it is) is not a setting.
+STRATEGIES = tuple(s for s in ENGINE_STRATEGIES if s != "none")
 
 
 @dataclass
