@@ -101,7 +101,7 @@ class Config:
 
     nights: tuple[str, ...] = NIGHTS
     methods: tuple[str, ...] = ("lora", "replay", "share", "share-average")
-    steps: int = 16
+    steps: int = 12
     lr_lora: float = 5e-4
     lr_share: float = 1e-3
     rank: int = 16
