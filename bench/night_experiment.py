@@ -90,6 +90,7 @@ class Config:
         eval_threads: torch threads for evaluation, when the judge's cargo builds run beside the model.
         jobs: koans judged in parallel.
         day: run the base model over the train split first and learn only from what it failed.
+        resume: continue a killed run from its progress file (same settings and work folder).
         average_nights: evaluate share-average after "all" nights or only the "last" one.
         budget_minutes: the time the plan is checked against.
         hard_limit_minutes: share-average's evaluation is skipped when it would end past this.
@@ -114,6 +115,7 @@ class Config:
     eval_threads: int = 1
     jobs: int = 2
     day: bool = False
+    resume: bool = False
     average_nights: str = "last"
     budget_minutes: float = 100.0
     hard_limit_minutes: float = 120.0
@@ -440,16 +442,21 @@ def night_plan(config: Config, method: str, state: MethodState, base: Path) -> A
 
 def carry_forward(registry: Any, night: str, log: Log) -> list[Any]:
     """Make tonight's adapters the champions (the next night continues from them); returns their manifests."""
+    tonight = [m for m in registry.manifests(kind="adapter") if m.night == night]
+    make_champions(registry, tonight)
+    return tonight
+
+
+def make_champions(registry: Any, manifests: list[Any]) -> None:
+    """Each adapter becomes the champion of its family (of every family when trained on all)."""
     from trainer.registry import Champion
 
-    tonight = [m for m in registry.manifests(kind="adapter") if m.night == night]
     updates = {}
-    for manifest in tonight:
+    for manifest in manifests:
         targets = [ALL, *FAMILIES] if manifest.task == ALL else [manifest.task]
         updates |= {family: Champion(manifest.id, manifest.task) for family in targets}
     if updates:
         registry.set_champions(updates)
-    return tonight
 
 
 def routing_table(registry: Any) -> dict[str, tuple[str, Path]]:
@@ -617,8 +624,13 @@ def run(config: Config, log: Log) -> dict[str, Any]:
     started = time.monotonic()
     base = resolve_base_model(None)
     work = Path(config.work_dir)
-    for method in METHODS:
-        shutil.rmtree(work / method, ignore_errors=True)  # a fresh experiment; the memo of the base model stays
+    saved = load_progress(config, work, log) if config.resume else None
+    if saved is None:
+        for method in METHODS:
+            shutil.rmtree(work / method, ignore_errors=True)  # a fresh experiment; the memo of the base model stays
+        (work / PROGRESS).unlink(missing_ok=True)
+    else:
+        started -= saved["elapsed"]
     judge = Judge(target_root=work / "judge-target", jobs=config.jobs)
     koans = [k for k in load_koans(KOANS, split="eval") if k.family in config.eval_families]
     if config.eval_per_family is not None:
@@ -643,11 +655,18 @@ def run(config: Config, log: Log) -> dict[str, Any]:
     states = {m: MethodState(m, work / m / "adapters", work / m / "work") for m in config.methods}
     for state in states.values():
         state.served = dict(baseline)
+    if saved is not None:
+        states = restore_states(saved, states, log)
     for index, family in enumerate(config.nights):
         log(f"night {index + 1}/{len(config.nights)}: {family} ({len(records[family])} pairs), "
             f"{(time.monotonic() - started) / 60:.1f} min in")
         share_night = None
+        if "share" in states and len(states["share"].nights) > index:
+            share_night = states["share"].nights[index].get("run_night")
         for name, state in states.items():
+            if len(state.results) > index:
+                log(f"  {name}: night {index + 1} was done before the restart")
+                continue
             registry = Registry(state.registry_root)
             entry: dict[str, Any] = {"night": index + 1, "family": family}
             if name == "share-average":
@@ -658,6 +677,7 @@ def run(config: Config, log: Log) -> dict[str, Any]:
                     state.results.append(None)
                     state.promoted.append(None)
                     state.nights.append(entry | {"skipped": "evaluated after the last night only"})
+                    save_progress(config, work, states, time.monotonic() - started)
                     continue
                 per_koan = evaluator.seconds / evaluator.koans_run if evaluator.koans_run else 15.0
                 left = config.hard_limit_minutes * 60 - (time.monotonic() - started)
@@ -669,6 +689,7 @@ def run(config: Config, log: Log) -> dict[str, Any]:
                     state.results.append(None)
                     state.promoted.append(None)
                     state.nights.append(entry | {"skipped": note})
+                    save_progress(config, work, states, time.monotonic() - started)
                     continue
                 t0 = time.monotonic()
                 manifest = derive_average(Registry(states["share"].registry_root), registry, base, share_night, log)
@@ -676,6 +697,7 @@ def run(config: Config, log: Log) -> dict[str, Any]:
                 state.trainable_params = manifest.trainable_params
                 state.lora_params_same_rank = manifest.lora_params_same_rank
                 adapters = [manifest.id]
+                entry["run_night"] = share_night
             else:
                 if not records[family]:
                     raise SystemExit(f"night {family} has no training data")
@@ -691,8 +713,8 @@ def run(config: Config, log: Log) -> dict[str, Any]:
                 state.lora_params_same_rank = report.lora_params_same_rank
                 tonight = carry_forward(registry, report.night, log)
                 adapters = [m.id for m in tonight]
-                entry |= {"steps": report.steps, "replayed": report.replayed, "train_seconds": round(report.seconds, 1),
-                          "notes": report.notes}
+                entry |= {"run_night": report.night, "steps": report.steps, "replayed": report.replayed,
+                          "train_seconds": round(report.seconds, 1), "notes": report.notes}
                 if name == "share":
                     share_night = report.night
                 log(f"  {name}: trained in {report.seconds:.0f} s, steps {report.steps}, "
@@ -715,6 +737,7 @@ def run(config: Config, log: Log) -> dict[str, Any]:
                       "by_family": {f: count(results, [k.id for k in koans if k.family == f]) for f in FAMILIES},
                       "gate_promotes": state.promoted[-1]}
             state.nights.append(entry)
+            save_progress(config, work, states, time.monotonic() - started)
             log(f"  {name} after night {index + 1}: {count(results)}/{len(koans)} "
                 f"({', '.join(f'{f} {n}' for f, n in entry['by_family'].items())}); gate would "
                 f"{'promote' if state.promoted[-1] else 'keep the champion'}")
@@ -744,6 +767,75 @@ def run(config: Config, log: Log) -> dict[str, Any]:
     print(render_tables(config, data), flush=True)
     log(f"wrote {out / (config.stem + '.md')} and .json in {elapsed / 60:.1f} min")
     return payload
+
+
+PROGRESS = "progress.json"
+RESUME_FIELDS = ("nights", "methods", "steps", "lr_lora", "lr_share", "rank", "k", "max_length", "max_tokens",
+                 "eval_per_family", "eval_families", "day", "average_nights", "seed")
+
+
+def progress_key(config: Config) -> dict[str, Any]:
+    """The settings a resumed run must share with the killed one."""
+    return json.loads(json.dumps({name: getattr(config, name) for name in RESUME_FIELDS}))
+
+
+def save_progress(config: Config, work: Path, states: dict[str, MethodState], elapsed: float) -> None:
+    """Every finished (night, method) so far, written atomically after each one: what --resume continues from."""
+    payload = {"key": progress_key(config), "elapsed": elapsed,
+               "states": {name: {k: (str(v) if isinstance(v, Path) else v) for k, v in asdict(state).items()}
+                          for name, state in states.items()}}
+    tmp = work / f".{PROGRESS}.tmp"
+    tmp.write_text(json.dumps(payload), encoding="utf-8")
+    tmp.replace(work / PROGRESS)
+
+
+def load_progress(config: Config, work: Path, log: Log) -> dict[str, Any] | None:
+    """The killed run's progress, or None (with the reason) when there is none to continue."""
+    path = work / PROGRESS
+    if not path.is_file():
+        log("--resume: no earlier progress in the work folder: starting afresh")
+        return None
+    saved = json.loads(path.read_text(encoding="utf-8"))
+    if saved.get("key") != progress_key(config):
+        log("--resume: the earlier run used other settings: starting afresh")
+        return None
+    log(f"--resume: continuing a run {saved['elapsed'] / 60:.1f} min in")
+    return saved
+
+
+def restore_states(saved: dict[str, Any], states: dict[str, MethodState], log: Log) -> dict[str, MethodState]:
+    """Method states from the saved progress; registries and replay buffers are trimmed to the recorded nights.
+
+    A night killed after its adapters were published but before it was
+    recorded left adapters (and a replay file) nobody scored: they are removed
+    and the champions are rebuilt from the recorded nights, so the rerun of
+    that night starts where the recorded ones ended.
+    """
+    from trainer.registry import CHAMPIONS, Registry
+
+    restored = {}
+    for name, state in states.items():
+        raw = saved["states"].get(name)
+        if raw is None:
+            restored[name] = state
+            continue
+        state = MethodState(**(raw | {"registry_root": Path(raw["registry_root"]),
+                                      "work_root": Path(raw["work_root"])}))
+        registry = Registry(state.registry_root)
+        recorded = [e["run_night"] for e in state.nights if e.get("run_night")]
+        kept = {a for e in state.nights for a in e.get("adapters", [])}
+        for manifest in registry.manifests():
+            if manifest.night not in recorded or (manifest.kind == "adapter" and manifest.id not in kept):
+                log(f"  {name}: removing {manifest.id}, published by a night that was not recorded")
+                shutil.rmtree(registry.root / manifest.id, ignore_errors=True)
+        for stale in (state.work_root / "replay").glob("night-*.jsonl"):
+            if stale.stem.removeprefix("night-") not in recorded:
+                stale.unlink()
+        (registry.root / CHAMPIONS).unlink(missing_ok=True)
+        for entry in state.nights:  # replayed in order: later nights' adapters take over their families
+            make_champions(registry, [registry.manifest(a) for a in entry.get("adapters", [])])
+        restored[name] = state
+    return restored
 
 
 def plan_only(config: Config, log: Log) -> None:
@@ -780,6 +872,8 @@ def parse_args(argv: list[str] | None = None) -> tuple[Config, bool]:
     parser.add_argument("--eval-threads", type=int, help="torch threads for evaluation [1]")
     parser.add_argument("--jobs", type=int, help="koans judged in parallel")
     parser.add_argument("--day", action="store_true", help="learn only from the train koans the base model fails")
+    parser.add_argument("--resume", action="store_true",
+                        help="continue a killed run (same settings and work folder) from the last finished night")
     parser.add_argument("--average-nights", choices=("last", "all"),
                         help="evaluate share-average after every night or after the last one only [last]")
     parser.add_argument("--hard-limit-minutes", type=float)
@@ -810,6 +904,8 @@ def parse_args(argv: list[str] | None = None) -> tuple[Config, bool]:
             overrides[name] = value
     if args.day:
         overrides["day"] = True
+    if args.resume:
+        overrides["resume"] = True
     config = Config.quick(**overrides) if args.quick else Config(**overrides)
     if "methods" in overrides:
         order = [m for m in METHODS if m in config.methods]

@@ -13,6 +13,7 @@ import os
 import shutil
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -156,3 +157,37 @@ def test_quick_experiment_end_to_end(tmp_path):
     nights = payload["methods"]["share"]["nights"]
     assert "phase 1 started from tonight's LoRA adapters" in " ".join(nights[0]["notes"])
     assert any("phase 3" in note for note in nights[1]["notes"])
+
+
+def test_resume_restores_recorded_nights_and_drops_the_rest(tmp_path):
+    """A run killed mid-night continues from the last recorded night: unscored adapters and replay files go."""
+    from trainer.registry import Manifest, Registry
+
+    bench = load_bench()
+    config = bench.Config(nights=("borrow", "result"), methods=("lora",), work_dir=tmp_path)
+    state = bench.MethodState("lora", tmp_path / "lora" / "adapters", tmp_path / "lora" / "work")
+    registry = Registry(state.registry_root)
+    published = []
+    for night in ("n1", "n2"):  # night 2 published its adapter, then the run was killed
+        manifest = Manifest(registry.new_id("lora", "all"), "lora", "base", night=night)
+        with registry.adding(manifest) as folder:
+            (folder / "adapter_model.safetensors").write_bytes(night.encode())
+        published.append(manifest.id)
+        bench.make_champions(registry, [manifest])
+        replay = state.work_root / "replay" / f"night-{night}.jsonl"
+        replay.parent.mkdir(parents=True, exist_ok=True)
+        replay.write_text("{}\n")
+    state.results.append({"bo_0": True})
+    state.promoted.append(True)
+    state.nights.append({"night": 1, "family": "borrow", "run_night": "n1", "adapters": [published[0]]})
+    bench.save_progress(config, tmp_path, {"lora": state}, elapsed=90.0)
+
+    assert bench.load_progress(replace(config, steps=99), tmp_path, print) is None  # other settings: afresh
+    saved = bench.load_progress(config, tmp_path, print)
+    assert saved is not None and saved["elapsed"] == 90.0
+    restored = bench.restore_states(saved, {"lora": bench.MethodState("lora", Path("x"), Path("y"))}, print)["lora"]
+
+    assert restored.results == [{"bo_0": True}] and restored.registry_root == state.registry_root
+    assert [m.id for m in Registry(state.registry_root).manifests()] == [published[0]]
+    assert Registry(state.registry_root).champion_for("result").adapter == published[0]
+    assert sorted(p.name for p in (state.work_root / "replay").iterdir()) == ["night-n1.jsonl"]
