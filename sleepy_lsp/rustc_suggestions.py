@@ -2,18 +2,53 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from .diagnostics import Diagnostic, Span
 from .edits import TextEdit
 
-# Applicabilities we try as they are; HasPlaceholders ones hold text like
-# `/* value */` that would not compile, so they are skipped.
+# Applicabilities we try as they are. HasPlaceholders ones hold text such as
+# `/* &str */` or `.expect("REASON")`: they are tried only once every
+# placeholder is filled (see fill_placeholders).
 USABLE = {"MachineApplicable", "MaybeIncorrect", "Unspecified", None}
+PLACEHOLDERS = "HasPlaceholders"
+
+PLACEHOLDER = re.compile(r"/\*\s*(.*?)\s*\*/")
+# Values that compile for the type a placeholder names; verification still decides.
+INTEGERS = {f"{sign}{bits}" for sign in "iu" for bits in ("8", "16", "32", "64", "128", "size")}
+VALUES = {"&str": '""', "String": "String::new()", "bool": "false", "char": "' '", "f32": "0.0", "f64": "0.0",
+          "()": "()", "value": "Default::default()", "expr": "Default::default()"} | {i: "0" for i in INTEGERS}
+UNFILLABLE = {"Type", "type", "fields", "...", "params"}  # names no value: only the user knows what goes there
+EXPECT_REASON = '"REASON"'
+
+
+def fill_placeholders(text: str, message: str) -> str | None:
+    """text with each placeholder rustc left in it filled, or None when one cannot be.
+
+    A `/* T */` comment becomes a plain value of type T (`""`, `0`,
+    `String::new()`, else `Default::default()`); an `.expect("REASON")` gets
+    a reason in the style the Rust API guidelines ask for. Generic holes
+    (`/* Type */`, `/* fields */`) are left to the model.
+    """
+    def value(match: re.Match[str]) -> str:
+        inner = match.group(1)
+        if inner in UNFILLABLE:
+            raise LookupError(inner)
+        return VALUES.get(inner, "Default::default()")
+
+    try:
+        filled = PLACEHOLDER.sub(value, text)
+    except LookupError:
+        return None
+    if EXPECT_REASON in filled:
+        reason = '"the value should be present"' if "Option" in message else '"the operation should succeed"'
+        filled = filled.replace(EXPECT_REASON, reason)
+    return filled
 
 
 def _usable(spans: list[Span], file_name: str) -> bool:
-    return all(s.file_name == file_name and s.suggestion_applicability in USABLE for s in spans)
+    return all(s.file_name == file_name and s.suggestion_applicability in USABLE | {PLACEHOLDERS} for s in spans)
 
 
 @dataclass(frozen=True)
@@ -33,18 +68,28 @@ def rustc_candidates(diagnostic: Diagnostic, file_name: str) -> list[Suggestion]
     `.to_string()` in one E0308). Alternatives for the same span overlap, so
     they are never combined.
     """
-    candidates = [
-        Suggestion(message, _edits(spans))
-        for message, spans in diagnostic.suggestions() if _usable(spans, file_name)
-    ]
+    candidates = []
+    for message, spans in diagnostic.suggestions():
+        edits = _edits(spans, message) if _usable(spans, file_name) else None
+        if edits is not None:
+            candidates.append(Suggestion(message, edits))
     union = tuple(edit for c in candidates for edit in c.edits)
     if len(candidates) > 1 and _disjoint(union):
         candidates.append(Suggestion("; ".join(dict.fromkeys(c.message for c in candidates)), union))
     return candidates
 
 
-def _edits(spans: list[Span]) -> tuple[TextEdit, ...]:
-    return tuple(TextEdit(s.byte_start, s.byte_end, s.suggested_replacement or "") for s in spans)
+def _edits(spans: list[Span], message: str) -> tuple[TextEdit, ...] | None:
+    """The spans' replacements as edits; None when a placeholder among them cannot be filled."""
+    edits = []
+    for span in spans:
+        text = span.suggested_replacement or ""
+        if span.suggestion_applicability == PLACEHOLDERS:
+            text = fill_placeholders(text, message)
+            if text is None:
+                return None
+        edits.append(TextEdit(span.byte_start, span.byte_end, text))
+    return tuple(edits)
 
 
 def _disjoint(edits: tuple[TextEdit, ...]) -> bool:

@@ -1,8 +1,14 @@
-"""Candidates built from rustc's suggestions."""
+"""Candidates built from rustc's suggestions, placeholders filled where a value is known."""
+
+import pytest
 
 from sleepy_lsp.diagnostics import Diagnostic, Span, errors, parse_cargo_messages
 from sleepy_lsp.edits import apply_edits
-from sleepy_lsp.rustc_suggestions import rustc_candidates
+from sleepy_lsp.engine import FixEngine
+from sleepy_lsp.judge import default_manifest
+from sleepy_lsp.providers import RustcProvider
+from sleepy_lsp.rustc_suggestions import fill_placeholders, rustc_candidates
+from sleepy_lsp.shadow import shadow_of_files
 from conftest import DATA
 
 
@@ -23,10 +29,55 @@ def test_disjoint_suggestions_are_also_offered_together():
     assert [len(c.edits) for c in candidates] == [1, 1, 2]
 
 
-def test_suggestions_for_other_files_and_placeholders_are_skipped():
+def test_suggestions_for_other_files_and_unfillable_placeholders_are_skipped():
     diag = diagnostic("bc_001_check.jsonl")
     assert rustc_candidates(diag, "src/main.rs") == []
-    placeholder = Span("src/lib.rs", 0, 0, 1, 1, 1, 1, suggested_replacement="/* value */",
+    placeholder = Span("src/lib.rs", 0, 0, 1, 1, 1, 1, suggested_replacement="let x: /* Type */ = y;",
                        suggestion_applicability="HasPlaceholders")
     child = Diagnostic("help", "help", spans=(placeholder,))
     assert rustc_candidates(Diagnostic("e", "error", children=(child,)), "src/lib.rs") == []
+
+
+@pytest.mark.parametrize("text, message, filled", [
+    ("(name, /* &str */)", "provide the argument", '(name, "")'),
+    ("(/* u32 */, /* String */)", "provide the arguments", "(0, String::new())"),
+    ("Point { x: /* value */ }", "fill the field", "Point { x: Default::default() }"),
+    ("(/* Vec<u8> */)", "provide the argument", "(Default::default())"),
+    ('.expect("REASON")', "consider using `Option::expect`", '.expect("the value should be present")'),
+    ('.expect("REASON")', "consider using `Result::expect`", '.expect("the operation should succeed")'),
+    ("/* Type */", "give it a type", None),
+    ("Point { /* fields */ }", "use struct literal syntax", None),
+    ("fn area(&self) -> f64 { todo!() }", "implement the missing item", "fn area(&self) -> f64 { todo!() }"),
+])
+def test_placeholders_are_filled_where_a_value_is_known(text, message, filled):
+    assert fill_placeholders(text, message) == filled
+
+
+PLACEHOLDER_CRATE = """\
+fn greet(name: &str, greeting: &str) -> String {
+    format!("{greeting}, {name}")
+}
+
+pub fn hello(name: &str) -> String {
+    greet(name)
+}
+
+pub fn first_word(words: &[String]) -> String {
+    let first: String = words.first().cloned();
+    first
+}
+"""
+
+
+def test_filled_placeholder_suggestions_are_verified_by_cargo(tmp_path):
+    """rustc's HasPlaceholders suggestions for a missing argument and an Option, filled and then compiled."""
+    with shadow_of_files({"Cargo.toml": default_manifest("placeholders"), "src/lib.rs": PLACEHOLDER_CRATE},
+                         tmp_path / "target") as shadow:
+        before = shadow.check()
+        assert sorted(d.code for d in before.errors) == ["E0061", "E0308"]
+        fixed = {}
+        for diag in before.errors:
+            fixes = FixEngine([RustcProvider()], max_rounds=1).fixes(shadow, "src/lib.rs", PLACEHOLDER_CRATE, before, diag)
+            fixed[diag.code] = [f.new_text for f in fixes if f.verified]
+    assert any('greet(name, "")' in text for text in fixed["E0061"])
+    assert any('.cloned().expect("the value should be present")' in text for text in fixed["E0308"])
