@@ -68,11 +68,12 @@ def main() -> None:
     parser.add_argument("--model", default=None)
     parser.add_argument("--samples", type=int, default=1, help="model answers per error")
     parser.add_argument("--max-tokens", type=int, default=96, help="longest model answer")
-    parser.add_argument("--jobs", type=int, default=None)
+    parser.add_argument("--threads", type=int, default=None, help="llama_cpp threads [every core]")
+    parser.add_argument("--jobs", type=int, default=None, help="cargo checks at once")
     parser.add_argument("--out", type=Path, default=None, help="also write the markdown here")
     args = parser.parse_args()
 
-    backend = make_backend(args.backend, args.model)
+    backend = make_backend(args.backend, args.model, args.threads)
     judge = Judge(jobs=args.jobs)
     eval_koans = load_koans(KOANS, split="eval")
     header = (f"backend `{args.backend}` ({backend.model_name or 'no model'}), {args.samples} sample(s) "

@@ -205,12 +205,15 @@ class TransformersBackend(Backend):
         return answers
 
 
-def make_backend(name: str, model_path: str | None = None) -> Backend:
-    """The backend a setting names; ModelUnavailable when its model or library is missing."""
+def make_backend(name: str, model_path: str | None = None, threads: int | None = None) -> Backend:
+    """The backend a setting names; ModelUnavailable when its model or library is missing.
+
+    threads: CPU threads for llama_cpp (default: every core).
+    """
     if name == "none":
         return Backend()
     if name == "llama_cpp":
-        return LlamaCppBackend(model_path)
+        return LlamaCppBackend(model_path, n_threads=threads)
     if name == "transformers":
         return TransformersBackend(model_path)
     raise SleepyError(f"Unknown backend {name!r}: use none, llama_cpp or transformers.")

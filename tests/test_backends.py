@@ -38,6 +38,7 @@ def test_llama_cpp_generates_from_the_offline_gguf(gguf):
     cancel.set()
     assert backend.generate(MESSAGES, n=2, max_tokens=8, cancel=cancel) == []
     assert backend.model_name == gguf.name
+    assert make_backend("llama_cpp", str(gguf), threads=1).n_threads == 1  # a bench shares the cores
 
 
 @pytest.fixture(scope="module")
