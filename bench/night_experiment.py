@@ -443,20 +443,8 @@ def night_plan(config: Config, method: str, state: MethodState, base: Path) -> A
 def carry_forward(registry: Any, night: str, log: Log) -> list[Any]:
     """Make tonight's adapters the champions (the next night continues from them); returns their manifests."""
     tonight = [m for m in registry.manifests(kind="adapter") if m.night == night]
-    make_champions(registry, tonight)
+    registry.promote(*(m.id for m in tonight))
     return tonight
-
-
-def make_champions(registry: Any, manifests: list[Any]) -> None:
-    """Each adapter becomes the champion of its family (of every family when trained on all)."""
-    from trainer.registry import Champion
-
-    updates = {}
-    for manifest in manifests:
-        targets = [ALL, *FAMILIES] if manifest.task == ALL else [manifest.task]
-        updates |= {family: Champion(manifest.id, manifest.task) for family in targets}
-    if updates:
-        registry.set_champions(updates)
 
 
 def routing_table(registry: Any) -> dict[str, tuple[str, Path]]:
@@ -469,7 +457,7 @@ def derive_average(share_registry: Any, avg_registry: Any, base: Path, night: st
     from trainer.models import Placement, load_model
     from trainer.lora import save_factors_as_peft
     from trainer.night import _averaged_factors
-    from trainer.registry import Champion, Manifest
+    from trainer.registry import Manifest
     from trainer.share import load_share, tasks_of
 
     basis = [m for m in share_registry.manifests("share", "basis") if m.night == night][-1]
@@ -481,7 +469,7 @@ def derive_average(share_registry: Any, avg_registry: Any, base: Path, night: st
                         files={"peft": ".", "averaged_from": basis.id, "tasks": tasks})
     with avg_registry.adding(manifest) as folder:
         save_factors_as_peft(factors, folder, str(base))
-    avg_registry.set_champions({family: Champion(manifest.id, ALL) for family in [ALL, *FAMILIES]})
+    avg_registry.promote(manifest.id)
     log(f"  share-average: averaged {len(tasks)} task(s) of {basis.id} ({', '.join(tasks)}) into {manifest.id}")
     return manifest
 
@@ -833,7 +821,7 @@ def restore_states(saved: dict[str, Any], states: dict[str, MethodState], log: L
                 stale.unlink()
         (registry.root / CHAMPIONS).unlink(missing_ok=True)
         for entry in state.nights:  # replayed in order: later nights' adapters take over their families
-            make_champions(registry, [registry.manifest(a) for a in entry.get("adapters", [])])
+            registry.promote(*entry.get("adapters", []))
         restored[name] = state
     return restored
 

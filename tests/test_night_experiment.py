@@ -173,7 +173,7 @@ def test_resume_restores_recorded_nights_and_drops_the_rest(tmp_path):
         with registry.adding(manifest) as folder:
             (folder / "adapter_model.safetensors").write_bytes(night.encode())
         published.append(manifest.id)
-        bench.make_champions(registry, [manifest])
+        registry.promote(manifest.id)
         replay = state.work_root / "replay" / f"night-{night}.jsonl"
         replay.parent.mkdir(parents=True, exist_ok=True)
         replay.write_text("{}\n")

@@ -86,6 +86,21 @@ def test_no_data_is_a_user_error(setup, capsys):
     assert "There is no training data tonight" in capsys.readouterr().err
 
 
+def test_promote_by_hand_and_an_unknown_adapter(setup, capsys):
+    tmp_path, common = setup
+    assert run(["run", "--method", "lora", "--no-eval", *common]) == 0
+    registry = Registry(tmp_path / "adapters")
+    [adapter] = registry.manifests(kind="adapter")
+    assert registry.champions() == {}  # not evaluated: nothing promoted
+    capsys.readouterr()
+    assert run(["promote", adapter.id, "--registry", str(registry.root)]) == 0
+    assert registry.champion_for("result").adapter == adapter.id
+    assert f"borrow: {adapter.id}" in capsys.readouterr().out
+    assert run(["promote", "no-such-adapter", "--registry", str(registry.root)]) == 2
+    err = capsys.readouterr().err
+    assert "'no-such-adapter'" in err and "Traceback" not in err
+
+
 def fake_evaluation(passes_for):
     """An evaluation that passes the koans passes_for(routing) names, instead of generating and building."""
     def evaluate_koans(judge, koans, backend, strategy="model", on_done=None):

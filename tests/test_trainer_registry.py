@@ -62,6 +62,19 @@ def test_champions_route_by_family_with_fallback(tmp_path):
     assert raw["borrow"] == {"adapter": borrow, "task": "borrow"} and raw["_version"] == 2
 
 
+def test_promote_serves_an_adapter_for_its_family_or_all_and_rolls_back(tmp_path):
+    registry = Registry(tmp_path)
+    first, second, borrow = add(registry, family="all"), add(registry, family="all"), add(registry, family="borrow")
+    assert registry.promote(second, borrow) == 1  # one atomic write
+    assert registry.champion_for("borrow").adapter == borrow
+    assert registry.champion_for("result").adapter == second
+    assert registry.promote(first) == 2  # rolled back: an all-families adapter takes every family again
+    assert {c.adapter for c in registry.champions().values()} == {first}
+    with pytest.raises(RegistryError, match="'nope'"):
+        registry.promote("nope")
+    assert registry.version() == 2
+
+
 def test_the_day_side_reader_sees_what_the_registry_publishes(tmp_path):
     registry = Registry(tmp_path)
     borrow = add(registry, family="borrow")

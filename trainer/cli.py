@@ -188,6 +188,24 @@ def adapters_command(registry_root: Path | None) -> None:
     console.print(table)
 
 
+@cli.command("promote")
+@click.argument("adapter_ids", nargs=-1, required=True)
+@click.option("--registry", "registry_root", type=click.Path(path_type=Path, file_okay=False))
+def promote_command(adapter_ids: tuple[str, ...], registry_root: Path | None) -> None:
+    """Serve these adapters, each for the family it was trained on, without a gate: how to roll back.
+
+    A running sleepy-lsp picks the change up without a restart.
+    """
+    from .registry import Registry
+
+    registry = Registry(registry_root)
+    version = registry.promote(*adapter_ids)
+    for family, champion in sorted(registry.champions().items()):
+        if champion.adapter in adapter_ids:
+            console.print(f"{family}: {champion.adapter}")
+    console.print(f"champions version {version}")
+
+
 def _settings(kind: type, **values: Any) -> Any:
     """Build a settings object; a bad value becomes a usage error (exit 2) naming it."""
     try:

@@ -31,7 +31,7 @@ from .data import (FixRecord, ReplayBuffer, dedup, examples_from_koans, examples
 from .gate import NightReport, decide, decide_per_family, pass_rates, write_report
 from .loop import TrainResult, TrainSettings, batch_schedule, latest_checkpoint, train
 from .lora import LoraSettings, attach_lora, lora_factors, lora_parameter_count, linear_shapes, save_factors_as_peft
-from .registry import ALL_FAMILIES, Champion, Manifest, Registry
+from .registry import ALL_FAMILIES, Manifest, Registry
 from .share import (ShareSettings, add_task, attach_share, freeze_for_task, share_layers, load_share, phase1_basis,
                     phase3_merge, project_factors, save_share, share_parameter_count, task_factors, tasks_of)
 
@@ -671,7 +671,6 @@ def gate_and_promote(plan: NightPlan, trained: Trained, entries: dict[str, str],
     else:
         decisions = {ALL_FAMILIES: decide(champion, candidate)}
     report.decisions = list(decisions.values())
-    updates = {}
     for task, adapter_id in entries.items():
         scope = [k for k in koans if task == ALL_FAMILIES or k.family == task]
         manifest = registry.manifest(adapter_id)
@@ -680,11 +679,9 @@ def gate_and_promote(plan: NightPlan, trained: Trained, entries: dict[str, str],
         registry.update_manifest(manifest)
         decision = decisions.get(task if plan.per_family and plan.combine == "route" else ALL_FAMILIES)
         if decision and decision.promote:
-            targets = [task] if task != ALL_FAMILIES else [ALL_FAMILIES, *KOAN_FAMILIES]
-            updates |= {family: Champion(adapter_id, task) for family in targets}
             report.promoted.append(adapter_id)
-    if updates:
-        version = registry.set_champions(updates)
+    if report.promoted:
+        version = registry.promote(*report.promoted)
         log(f"promoted {', '.join(report.promoted)} (champions version {version})")
     else:
         log("nothing promoted: the champions stay")

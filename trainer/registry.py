@@ -38,6 +38,7 @@ from typing import Any, Iterator
 import platformdirs
 
 from sleepy_lsp.errors import SleepyError
+from sleepy_lsp.koans import FAMILIES
 
 CHAMPIONS = "champions.json"
 MANIFEST = "manifest.json"
@@ -269,6 +270,17 @@ class Registry:
         payload |= {"_version": version, "_updated_at": _now()}
         _write_json_atomic(self.root / CHAMPIONS, payload)
         return version
+
+    def promote(self, *adapter_ids: str) -> int:
+        """Make each adapter the champion of the family it was trained for (of every family when trained
+        on all of them), in one atomic write; returns the new version. Also how a user rolls back.
+        """
+        updates = {}
+        for adapter_id in adapter_ids:
+            task = self.manifest(adapter_id).task
+            targets = [ALL_FAMILIES, *FAMILIES] if task == ALL_FAMILIES else [task]
+            updates |= {family: Champion(adapter_id, task) for family in targets}
+        return self.set_champions(updates) if updates else self.version()
 
     def version(self) -> int:
         """The change counter: it grows by one every time a champion changes (0 before any)."""
