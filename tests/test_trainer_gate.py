@@ -69,3 +69,12 @@ def test_night_report_in_markdown_and_json(tmp_path):
     assert payload["decisions"][0]["scope"] == "borrow"
     assert render_markdown(report) == markdown
     assert isinstance(report.decisions[0], Decision)
+
+
+def test_a_night_without_evaluation_reports_no_empty_scores():
+    report = NightReport("20260102T030000", "lora", "smollm2.gguf", per_family=False, data={"borrow": 6},
+                         replayed=0, trainable_params=4_884_480, lora_params_same_rank=4_884_480, seconds=60.0,
+                         steps={"all": 12}, promoted=[], notes=["not evaluated (--no-eval): nothing was promoted"])
+    markdown = render_markdown(report)
+    assert "| family | before | after |" not in markdown and "Regressions" not in markdown
+    assert "not evaluated (--no-eval)" in markdown

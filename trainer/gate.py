@@ -192,13 +192,14 @@ def render_markdown(report: NightReport) -> str:
               "- steps: " + (", ".join(f"{t} {n}" for t, n in report.steps.items()) or "none"),
               f"- time: {report.seconds:.0f} s",
               f"- promoted: {', '.join(report.promoted) if report.promoted else 'nothing (the champion stays)'}", ""]
-    lines += ["| family | before | after |", "| --- | --- | --- |"]
-    for family in [*(f for f in FAMILIES if f in report.before or f in report.after), "total"]:
-        lines.append(f"| {family} | {_rate(report.before.get(family))} | {_rate(report.after.get(family))} |")
-    lines += ["", "| scope | decision | why |", "| --- | --- | --- |"]
-    for d in report.decisions:
-        lines.append(f"| {d.scope} | {'promote' if d.promote else 'keep champion'} | {d.reason} |")
-    lines += ["", f"Regressions: {', '.join(report.regressions) if report.regressions else 'none'}."]
+    if report.decisions:  # a night trained with --no-eval has no scores and no gate to show
+        lines += ["| family | before | after |", "| --- | --- | --- |"]
+        for family in [*(f for f in FAMILIES if f in report.before or f in report.after), "total"]:
+            lines.append(f"| {family} | {_rate(report.before.get(family))} | {_rate(report.after.get(family))} |")
+        lines += ["", "| scope | decision | why |", "| --- | --- | --- |"]
+        for d in report.decisions:
+            lines.append(f"| {d.scope} | {'promote' if d.promote else 'keep champion'} | {d.reason} |")
+        lines += ["", f"Regressions: {', '.join(report.regressions) if report.regressions else 'none'}."]
     if report.notes:
         lines += ["", "Notes:", *(f"- {note}" for note in report.notes)]
     return "\n".join(lines) + "\n"
