@@ -47,7 +47,22 @@ jobs_option = click.option("--jobs", type=click.IntRange(min=1), help="Koans jud
 
 @contextmanager
 def progress_bar(description: str, total: int) -> Iterator:
-    """A rich progress bar; yields a function to call once per finished item."""
+    """A rich progress bar; yields a function to call once per finished item.
+
+    Redirected to a file (a long run under nohup or cron), a bar would show
+    nothing until the end, so a line is printed every tenth of the way instead.
+    """
+    if not err_console.is_terminal:
+        done = [0]
+        every = max(1, total // 10)
+
+        def report(_result=None) -> None:
+            done[0] += 1
+            if done[0] % every == 0 or done[0] == total:
+                err_console.print(f"{description}: {done[0]}/{total}", highlight=False)
+
+        yield report
+        return
     columns = [SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()]
     with Progress(*columns, console=err_console, transient=True) as progress:
         task = progress.add_task(description, total=total)

@@ -56,6 +56,7 @@ def test_eval_rustc_fixes_what_rustc_can_and_writes_json(tmp_path):
     result = sleepy("eval", "--koans", koans, "--strategy", "rustc", "--json", out)
     assert result.returncode == 0, result.stderr
     assert "borrow" in result.stdout and "total" in result.stdout
+    assert "eval rustc: 2/2" in result.stderr  # redirected output still shows progress, as lines
     report = json.loads(out.read_text())
     passed = {k["id"]: k["passed"] for k in report["koans"]}
     assert passed == {"bc_001": True, "rh_004": False}
