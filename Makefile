@@ -51,8 +51,8 @@ demo: install
 	rm -rf $(DEMO) && mkdir -p $(DEMO)
 	@echo "--- day: attempt the train koans, record every attempt in the fix memory"
 	$(VENV)/bin/sleepy day --strategy full $(DEMO_DB)
-	@echo "--- night: Share loadings per family from the day's failures, gated on the eval split"
-	$(VENV)/bin/sleepy-train run --method share --per-family --max-steps 12 $(DEMO_DB) \
+	@echo "--- night: one LoRA adapter from the day's failures (240 steps), gated on the eval split"
+	$(VENV)/bin/sleepy-train run --method lora --epochs 8 --max-steps 240 $(DEMO_DB) \
 	  --registry $(DEMO)/adapters --work-dir $(DEMO)/night
 	@echo "--- eval: the engine with the offline model routed to each family's champion"
 	$(VENV)/bin/sleepy eval --split eval --strategy full --backend llama_cpp --adapters $(DEMO)/adapters $(DEMO_DB)
