@@ -3,6 +3,7 @@
     .venv/bin/python bench/night_experiment.py            # the full run (about 100 minutes on 2 cores)
     .venv/bin/python bench/night_experiment.py --quick    # the smoke test (a few minutes)
     .venv/bin/python bench/night_experiment.py --plan     # measure this machine, print the budget plan, stop
+    .venv/bin/python bench/night_experiment.py --resume   # continue a killed run from its last recorded night
 
 Each night brings one family's train-split koans (the base model's day
 failures, see --day), in the order borrow, trait_bounds, result,
