@@ -33,7 +33,8 @@ from lsprotocol import types
 from pygls.lsp.client import LanguageClient
 
 from sleepy_lsp.backends import offline_default_model
-from sleepy_lsp.judge import default_manifest
+from sleepy_lsp.judge import write_crate
+from sleepy_lsp.koans import load_koan
 
 REPO = Path(__file__).resolve().parent.parent
 FIXING = "sleepy: fixing…"
@@ -76,14 +77,7 @@ def make_client() -> tuple[LanguageClient, list[dict[str, Any]]]:
 
 
 def koan_copy(root: Path, koan_id: str, name: str) -> Path:
-    koan = REPO / "koans" / koan_id
-    crate = root / name
-    (crate / "src").mkdir(parents=True)
-    source = next((koan / "src").glob("*.rs"))
-    shutil.copy(source, crate / "src" / source.name)
-    manifest = koan / "Cargo.toml"
-    (crate / "Cargo.toml").write_text(manifest.read_text() if manifest.exists() else default_manifest(koan_id))
-    return crate / "src" / source.name
+    return write_crate(load_koan(REPO / "koans" / koan_id), root / name)
 
 
 def error_line(koan_id: str) -> int:

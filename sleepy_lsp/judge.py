@@ -33,6 +33,19 @@ def default_manifest(koan_id: str) -> str:
     return f'[package]\nname = "{name}"\nversion = "0.1.0"\nedition = "2021"\n\n[dependencies]\n'
 
 
+def crate_files(koan: Koan) -> dict[str, str]:
+    """The koan as a plain cargo crate: its manifest and its broken source, by relative path."""
+    return {"Cargo.toml": koan.manifest or default_manifest(koan.id), koan.source_rel: koan.broken}
+
+
+def write_crate(koan: Koan, folder: Path) -> Path:
+    """Write the koan as a plain crate into folder (a scratch project to open in an editor); its source path."""
+    for rel, text in crate_files(koan).items():
+        (folder / rel).parent.mkdir(parents=True, exist_ok=True)
+        (folder / rel).write_text(text, encoding="utf-8")
+    return folder / koan.source_rel
+
+
 def with_hidden_tests(koan: Koan, candidate: str) -> str:
     """The candidate with check.rs appended inside `#[cfg(test)] mod koan_check`."""
     if koan.check is None:
@@ -80,8 +93,7 @@ class Judge:
     @contextmanager
     def shadow(self, koan: Koan) -> Iterator[ShadowCrate]:
         """A scratch crate for this koan, holding one target slot while it is open."""
-        files = {"Cargo.toml": koan.manifest or default_manifest(koan.id), koan.source_rel: koan.broken}
-        with self.pool.slot() as target, shadow_of_files(files, target, self.timeout, self.cargo) as shadow:
+        with self.pool.slot() as target, shadow_of_files(crate_files(koan), target, self.timeout, self.cargo) as shadow:
             yield shadow
 
     def judge(self, koan: Koan, candidate: str, shadow: ShadowCrate | None = None,

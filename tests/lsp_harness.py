@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import shutil
 import sys
 import time
 from contextlib import asynccontextmanager
@@ -23,7 +22,8 @@ from lsprotocol import types
 from pytest_lsp import LanguageClient, client_capabilities
 from pytest_lsp.client import make_test_lsp_client
 
-from sleepy_lsp.judge import default_manifest
+from sleepy_lsp.judge import write_crate
+from sleepy_lsp.koans import load_koan
 
 REPO = Path(__file__).resolve().parent.parent
 KOANS = REPO / "koans"
@@ -39,14 +39,7 @@ def server_command() -> list[str]:
 
 def koan_crate(root: Path, koan_id: str = "bc_004") -> Path:
     """A copy of a koan as a plain crate (its source and a manifest) under root; the source file's path."""
-    koan = KOANS / koan_id
-    crate = root / koan_id
-    (crate / "src").mkdir(parents=True)
-    source = next((koan / "src").glob("*.rs"))
-    shutil.copy(source, crate / "src" / source.name)
-    manifest = koan / "Cargo.toml"
-    (crate / "Cargo.toml").write_text(manifest.read_text() if manifest.exists() else default_manifest(koan_id))
-    return crate / "src" / source.name
+    return write_crate(load_koan(KOANS / koan_id), root / koan_id)
 
 
 async def eventually(probe: Callable[[], Awaitable[Any]], what: str, deadline: float = DEADLINE,
