@@ -441,7 +441,7 @@ def night_plan(config: Config, method: str, state: MethodState, base: Path) -> A
                      max_length=config.max_length, device="cpu", jobs=config.jobs)
 
 
-def carry_forward(registry: Any, night: str, log: Log) -> list[Any]:
+def carry_forward(registry: Any, night: str) -> list[Any]:
     """Make tonight's adapters the champions (the next night continues from them); returns their manifests."""
     tonight = [m for m in registry.manifests(kind="adapter") if m.night == night]
     registry.promote(*(m.id for m in tonight))
@@ -700,7 +700,7 @@ def run(config: Config, log: Log) -> dict[str, Any]:
                 state.train_seconds += report.seconds
                 state.trainable_params = report.trainable_params
                 state.lora_params_same_rank = report.lora_params_same_rank
-                tonight = carry_forward(registry, report.night, log)
+                tonight = carry_forward(registry, report.night)
                 adapters = [m.id for m in tonight]
                 entry |= {"run_night": report.night, "steps": report.steps, "replayed": report.replayed,
                           "train_seconds": round(report.seconds, 1), "notes": report.notes}
