@@ -103,7 +103,7 @@ def koans_show(koans_dir: Path, koan_id: str) -> None:
     k = load_koan(folder)
     console.print(f"[bold]{k.id}[/bold] {k.title}\nfamily: {k.family}  split: {k.split}  codes: {', '.join(k.error_codes)}")
     console.print(f"--- {k.source_rel}")
-    console.print(k.broken, markup=False, highlight=False)
+    console.print(k.broken, markup=False, highlight=False, soft_wrap=True)
 
 
 @koans.command("check")
@@ -233,13 +233,13 @@ def fix_command(path: Path, strategy: str, backend: str, model_path: str | None,
             console.print(f"Applied {len(result.fixes)} verified fix(es) to {rel}; {len(result.remaining)} error(s) left.")
             return
         for diagnostic in errors:
-            console.print(f"[bold]{diagnostic.code or ''} {diagnostic.message}[/bold]", highlight=False)
+            console.print(f"[bold]{diagnostic.code or ''} {diagnostic.message}[/bold]", highlight=False, soft_wrap=True)
             verified = [f for f in engine.fixes(shadow, rel, code, before, diagnostic) if f.verified]
             if not verified:
                 console.print("  no verified fix")
             for fix in verified:
-                console.print(f"  {fix.title} ({fix.provider}, compiles)", highlight=False, markup=False)
-                console.print(fix.diff(), highlight=False, markup=False)
+                console.print(f"  {fix.title} ({fix.provider}, compiles)", highlight=False, markup=False, soft_wrap=True)
+                console.print(fix.diff(), highlight=False, markup=False, soft_wrap=True)
 
 
 @cli.group()

@@ -9,6 +9,7 @@ from .edits import apply_edits
 from .engine import Candidate, FixContext
 from .memory import MemoryIndex
 from .prompt import Example, answer_for, apply_line_edits, build_messages, parse_answer
+from .rustc_notes import note_candidates
 from .rustc_suggestions import rustc_candidates
 
 
@@ -24,13 +25,14 @@ def describe(old: str, new: str) -> str:
 
 
 class RustcProvider:
-    """The suggestions rustc attached to the diagnostic, as candidates."""
+    """The suggestions rustc attached to the diagnostic, then the fixes its notes describe, as candidates."""
 
     name = "rustc"
 
     def propose(self, ctx: FixContext) -> list[Candidate]:
         found = []
-        for suggestion in rustc_candidates(ctx.diagnostic, ctx.rel_path):
+        suggestions = rustc_candidates(ctx.diagnostic, ctx.rel_path) + note_candidates(ctx.diagnostic, ctx.rel_path, ctx.code)
+        for suggestion in suggestions:
             try:
                 text = apply_edits(ctx.code, suggestion.edits)
             except ValueError:

@@ -79,9 +79,11 @@ def test_fix_prints_verified_diffs_and_applies_them(tmp_path):
     crate = crate_with(tmp_path, "bc_004")
     main = crate / "src" / "main.rs"
     before = main.read_text()
-    shown = sleepy("fix", main, "--db", tmp_path / "memory.db")
+    narrow = {**os.environ, "COLUMNS": "24"}  # a diff is printed whole however narrow the terminal
+    shown = sleepy("fix", main, "--db", tmp_path / "memory.db", env=narrow)
     assert shown.returncode == 0, shown.stderr
-    assert "E0596" in shown.stdout and "compiles" in shown.stdout and "+    let mut counts" in shown.stdout
+    assert "E0596" in shown.stdout and "compiles" in shown.stdout
+    assert "+    let mut counts = BTreeMap::new();\n" in shown.stdout
     assert main.read_text() == before  # showing never writes
     applied = sleepy("fix", main, "--apply", "--db", tmp_path / "memory.db")
     assert applied.returncode == 0 and "1 verified fix" in applied.stdout

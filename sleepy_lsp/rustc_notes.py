@@ -1,0 +1,176 @@
+"""Fixes rustc states in words but does not attach as suggestions.
+
+Some of rustc's most useful advice is a note or a label with no replacement
+text: "if `Order` implemented `Clone`, you could clone the value", "the
+following trait defines an item `clone`, perhaps you need to implement it",
+"variant `Paused` not found for this enum". Each rule below turns one such
+sentence, with the spans rustc points at, into edits of the same file, much as
+rust-analyzer's assists do. The rules guess no more than rustc said; the shadow
+crate's `cargo check` decides whether an edit is kept.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Callable, Iterator
+
+from .diagnostics import Diagnostic, Span
+from .edits import TextEdit
+from .rustc_suggestions import Suggestion
+
+CLONE_NOTE = re.compile(r"if `(?P<type>[^`]+)` implemented `Clone`, you could clone the value")
+MISSING_METHOD = re.compile(r"no (?:method|function or associated item) named `\w+` found for (?:struct|enum) `(?P<type>[^`]+)`")
+TRAIT_CANDIDATE = re.compile(r"candidate #\d+: `(?:[\w:]+::)?(\w+)`")
+MISSING_VARIANT = re.compile(r"no variant or associated item named `(?P<name>\w+)` found for enum")
+NOT_SEND = re.compile(r"`Rc<.*>` cannot be sent between threads safely")
+FOUND_WRAPPED = re.compile(r"expected `(?P<want>[^`]+)`, found `(?P<kind>Result|Option)<(?P<value>[^,`]+)(?:, (?P<err>[^`]+))?>`")
+SIMPLE_EXPRESSION = re.compile(r"[\w.:\[\]()]+")  # a path, field, index or call: `.clone()` binds to all of it
+DERIVE = re.compile(rb"^(?P<head>\s*#\[derive\()(?P<traits>[^)]*)(?P<tail>\)\]\s*)$")
+
+# A trait `#[derive]` can implement, with the supertraits its derive needs.
+DERIVABLE = {
+    "Clone": ("Clone",), "Debug": ("Debug",), "Default": ("Default",), "Hash": ("Hash",),
+    "PartialEq": ("PartialEq",), "Eq": ("PartialEq", "Eq"), "PartialOrd": ("PartialEq", "PartialOrd"),
+    "Ord": ("PartialEq", "Eq", "PartialOrd", "Ord"),
+}
+
+Rule = Callable[[Diagnostic, str, bytes], Iterator[Suggestion]]
+
+
+def note_candidates(diagnostic: Diagnostic, file_name: str, code: str) -> list[Suggestion]:
+    """Every rule's edits for the diagnostic, limited to file_name."""
+    data = code.encode("utf-8")
+    return [suggestion for rule in RULES for suggestion in rule(diagnostic, file_name, data)]
+
+
+def clone_the_value(diagnostic: Diagnostic, file_name: str, data: bytes) -> Iterator[Suggestion]:
+    """E0382/E0505/E0507 "if `T` implemented `Clone`, you could clone the value": derive it and
+    clone there; and, since the value was moved only because `T` is not `Copy`, derive both."""
+    for child in diagnostic.children:
+        match = CLONE_NOTE.search(child.message)
+        definition = _labelled(child.spans, "consider implementing `Clone`", file_name)
+        values = [s for s in child.spans if s.label == "you could clone this value"]
+        if not match or definition is None or not values or any(s.file_name != file_name for s in values):
+            continue
+        type_name = match["type"]
+        clones = [edit for value in values for edit in _call_on(data, value, ".clone()")]
+        yield Suggestion(f"derive `Clone` for `{type_name}` and clone the value",
+                         (derive(data, definition.byte_start, ("Clone",)), *clones))
+        if any("does not implement the `Copy` trait" in (s.label or "") for s in diagnostic.spans):
+            yield Suggestion(f"derive `Clone` and `Copy` for `{type_name}`",
+                             (derive(data, definition.byte_start, ("Clone", "Copy")),))
+
+
+def derive_missing_trait(diagnostic: Diagnostic, file_name: str, data: bytes) -> Iterator[Suggestion]:
+    """E0599 "no method named `clone` found for struct `T`" whose note names a derivable trait."""
+    match = MISSING_METHOD.search(diagnostic.message)
+    definition = _labelled(diagnostic.spans, "not found for this", file_name)
+    if not match or definition is None:
+        return
+    for child in diagnostic.children:
+        for trait in TRAIT_CANDIDATE.findall(child.message):
+            if trait in DERIVABLE:
+                yield Suggestion(f"derive `{trait}` for `{match['type']}`",
+                                 (derive(data, definition.byte_start, DERIVABLE[trait]),))
+
+
+def add_enum_variant(diagnostic: Diagnostic, file_name: str, data: bytes) -> Iterator[Suggestion]:
+    """E0599 "no variant named `Paused` found for enum": declare it, when it is used as a unit variant."""
+    match = MISSING_VARIANT.search(diagnostic.message)
+    definition = _labelled(diagnostic.spans, "not found for this enum", file_name)
+    use = diagnostic.primary_span
+    if not match or definition is None or use is None or use.file_name != file_name:
+        return
+    if data[use.byte_end:].lstrip()[:1] in (b"(", b"{"):
+        return  # a tuple or struct variant: only the user knows its fields
+    brace = data.find(b"{", definition.byte_start)
+    if brace < 0:
+        return
+    indent = _indent_of_next_line(data, brace) or b"    "
+    insertion = b"\n" + indent + match["name"].encode() + b","
+    yield Suggestion(f"add the variant `{match['name']}`", (TextEdit(brace + 1, brace + 1, insertion.decode()),))
+
+
+def default_the_option(diagnostic: Diagnostic, file_name: str, data: bytes) -> Iterator[Suggestion]:
+    """E0369 "cannot add `{integer}` to `Option<usize>`": use the value, or its default when absent."""
+    if diagnostic.code != "E0369":
+        return
+    for span in diagnostic.spans:
+        if span.file_name == file_name and (span.label or "").startswith("Option<"):
+            yield Suggestion("use the value, or its default when there is none",
+                             tuple(_call_on(data, span, ".unwrap_or_default()")))
+
+
+def rc_to_arc(diagnostic: Diagnostic, file_name: str, data: bytes) -> Iterator[Suggestion]:
+    """E0277 "`Rc<T>` cannot be sent between threads safely": share it with `Arc` instead."""
+    if not NOT_SEND.search(diagnostic.message) or not _in_file(diagnostic, file_name):
+        return
+    edits = [TextEdit(m.start(), m.end(), "std::sync::Arc") for m in re.finditer(rb"\bstd::rc::Rc\b", data)]
+    taken = {m.start() + len(b"std::rc::") for m in re.finditer(rb"\bstd::rc::Rc\b", data)}
+    edits += [TextEdit(m.start(), m.end(), "Arc") for m in re.finditer(rb"\bRc\b", data)
+              if m.start() not in taken]
+    if edits:
+        yield Suggestion("use `Arc`, which can be shared between threads, instead of `Rc`", tuple(edits))
+
+
+def return_what_the_body_returns(diagnostic: Diagnostic, file_name: str, data: bytes) -> Iterator[Suggestion]:
+    """E0308 "expected `Reading`, found `Result<_, String>`" against the return type: the body
+    already returns a Result (or Option), so the signature should say so."""
+    primary = diagnostic.primary_span
+    match = FOUND_WRAPPED.search(primary.label or "") if primary else None
+    declared = _labelled(diagnostic.spans, "because of return type", file_name)
+    if not match or declared is None or data[declared.byte_start:declared.byte_end].decode() != match["want"]:
+        return
+    if match["value"] not in ("_", match["want"]) or match["err"] == "_":
+        return  # the body's value or error type is not known yet
+    wrapped = f"Result<{match['want']}, {match['err']}>" if match["kind"] == "Result" else f"Option<{match['want']}>"
+    yield Suggestion(f"return `{wrapped}`", (TextEdit(declared.byte_start, declared.byte_end, wrapped),))
+
+
+RULES: tuple[Rule, ...] = (clone_the_value, derive_missing_trait, add_enum_variant, default_the_option,
+                           rc_to_arc, return_what_the_body_returns)
+
+
+def derive(data: bytes, item_start: int, traits: tuple[str, ...]) -> TextEdit:
+    """An edit deriving traits for the item starting at item_start: added to the item's
+    `#[derive(...)]` when it has one, else a new attribute line above the item."""
+    line_start = data.rfind(b"\n", 0, item_start) + 1
+    above = line_start
+    while above > 0:
+        previous = data.rfind(b"\n", 0, above - 1) + 1
+        line = data[previous:above - 1]
+        existing = DERIVE.match(line)
+        if existing:
+            present = [t.strip() for t in existing["traits"].decode().split(",") if t.strip()]
+            listed = ", ".join(present + [t for t in traits if t not in present])
+            return TextEdit(previous + existing.end("head"), previous + existing.start("tail"), listed)
+        if not line.lstrip().startswith((b"#[", b"//")):
+            break
+        above = previous
+    indent = data[line_start:item_start]
+    indent = indent[: len(indent) - len(indent.lstrip())]
+    return TextEdit(line_start, line_start, f"{indent.decode()}#[derive({', '.join(traits)})]\n")
+
+
+def _call_on(data: bytes, span: Span, call: str) -> list[TextEdit]:
+    """Edits appending a method call to the expression at span, parenthesised where it must be."""
+    expression = data[span.byte_start:span.byte_end].decode("utf-8", "replace")
+    if SIMPLE_EXPRESSION.fullmatch(expression):
+        return [TextEdit(span.byte_end, span.byte_end, call)]
+    return [TextEdit(span.byte_start, span.byte_start, "("), TextEdit(span.byte_end, span.byte_end, ")" + call)]
+
+
+def _labelled(spans: tuple[Span, ...], label: str, file_name: str) -> Span | None:
+    return next((s for s in spans if label in (s.label or "") and s.file_name == file_name), None)
+
+
+def _in_file(diagnostic: Diagnostic, file_name: str) -> bool:
+    return diagnostic.primary_span is not None and diagnostic.primary_span.file_name == file_name
+
+
+def _indent_of_next_line(data: bytes, offset: int) -> bytes:
+    line_start = data.find(b"\n", offset) + 1
+    if line_start == 0:
+        return b""
+    line = data[line_start:data.find(b"\n", line_start) if b"\n" in data[line_start:] else len(data)]
+    return line[: len(line) - len(line.lstrip())]
