@@ -24,6 +24,10 @@ TRAIT_CANDIDATE = re.compile(r"candidate #\d+: `(?:[\w:]+::)?(\w+)`")
 MISSING_VARIANT = re.compile(r"no variant or associated item named `(?P<name>\w+)` found for enum")
 NOT_SEND = re.compile(r"`Rc<.*>` cannot be sent between threads safely")
 FOUND_WRAPPED = re.compile(r"expected `(?P<want>[^`]+)`, found `(?P<kind>Result|Option)<(?P<value>[^,`]+)(?:, (?P<err>[^`]+))?>`")
+LOCAL_REFERENCE = re.compile(r"cannot return (?:value referencing|reference to) local variable `(?P<name>\w+)`")
+# `&name`, `&name[..]`, `name.as_str()` and the like: the borrow that an owned return drops.
+BORROW_OF = re.compile(r"&(?P<a>\w+)(?:\[\.\.\])?|(?P<b>\w+)\.(?:as_str|as_slice|as_ref)\(\)")
+RETURNED_REFERENCE = re.compile(rb"->\s*&(?:'\w+\s+)?(?P<type>str|\[[^\]{]+\]|[\w:<>]+)\s*(?:where\b[^{]*)?\{")
 SIMPLE_EXPRESSION = re.compile(r"[\w.:\[\]()]+")  # a path, field, index or call: `.clone()` binds to all of it
 DERIVE = re.compile(rb"^(?P<head>\s*#\[derive\()(?P<traits>[^)]*)(?P<tail>\)\]\s*)$")
 
@@ -127,8 +131,44 @@ def return_what_the_body_returns(diagnostic: Diagnostic, file_name: str, data: b
     yield Suggestion(f"return `{wrapped}`", (TextEdit(declared.byte_start, declared.byte_end, wrapped),))
 
 
+def return_an_owned_value(diagnostic: Diagnostic, file_name: str, data: bytes) -> Iterator[Suggestion]:
+    """E0515 "cannot return value referencing local variable `s`": return `s` itself, and
+    say so in the signature (`&str` becomes `String`, `&[T]` becomes `Vec<T>`)."""
+    match = LOCAL_REFERENCE.search(diagnostic.message)
+    use = diagnostic.primary_span
+    if not match or use is None or use.file_name != file_name:
+        return
+    borrow = BORROW_OF.fullmatch(data[use.byte_start:use.byte_end].decode("utf-8", "replace"))
+    if not borrow or (borrow["a"] or borrow["b"]) != match["name"]:
+        return
+    signature = RETURNED_REFERENCE.search(data, data.rfind(b"fn ", 0, use.byte_start) + 1, use.byte_start)
+    if signature is None:
+        return
+    borrowed = signature["type"].decode()
+    owned = "String" if borrowed == "str" else f"Vec<{borrowed[1:-1]}>" if borrowed.startswith("[") else borrowed
+    yield Suggestion(f"return an owned `{owned}`", (TextEdit(signature.start(), signature.end("type"), f"-> {owned}"),
+                                                    TextEdit(use.byte_start, use.byte_end, match["name"])))
+
+
+def return_a_result_for_try(diagnostic: Diagnostic, file_name: str, data: bytes) -> Iterator[Suggestion]:
+    """E0277 "the `?` operator can only be used in a function that returns `Result`", in a
+    function that returns a value: return `Result<T, Box<dyn Error>>`. The next round wraps
+    the value in `Ok` with rustc's own suggestion; a `()` function gets rustc's suggestion."""
+    signature = _labelled(diagnostic.spans, "should return `Result` or `Option` to accept `?`", file_name)
+    if signature is None:
+        return
+    text = data[signature.byte_start:signature.byte_end]
+    arrow = text.rfind(b"->")
+    if arrow < 0:
+        return
+    returned = text[arrow + 2:].strip().decode()
+    start = signature.byte_start + arrow
+    yield Suggestion(f"return `Result<{returned}, Box<dyn Error>>`",
+                     (TextEdit(start, signature.byte_end, f"-> Result<{returned}, Box<dyn std::error::Error>>"),))
+
+
 RULES: tuple[Rule, ...] = (clone_the_value, derive_missing_trait, add_enum_variant, default_the_option,
-                           rc_to_arc, return_what_the_body_returns)
+                           rc_to_arc, return_what_the_body_returns, return_an_owned_value, return_a_result_for_try)
 
 
 def derive(data: bytes, item_start: int, traits: tuple[str, ...]) -> TextEdit:
