@@ -28,6 +28,9 @@ LOCAL_REFERENCE = re.compile(r"cannot return (?:value referencing|reference to) 
 # `&name`, `&name[..]`, `name.as_str()` and the like: the borrow that an owned return drops.
 BORROW_OF = re.compile(r"&(?P<a>\w+)(?:\[\.\.\])?|(?P<b>\w+)\.(?:as_str|as_slice|as_ref)\(\)")
 RETURNED_REFERENCE = re.compile(rb"->\s*&(?:'\w+\s+)?(?P<type>str|\[[^\]{]+\]|[\w:<>]+)\s*(?:where\b[^{]*)?\{")
+DERIVE_HELP = re.compile(r"consider annotating `(?P<type>[^`]+)` with `#\[derive\((?P<traits>[^)]*)\)\]`")
+NEEDS_FROM = re.compile(r"`(?P<target>\w+)` needs to implement `From<(?P<source>[\w:]+)>`")
+TUPLE_VARIANT = re.compile(r"(?m)^\s*(?P<variant>\w+)\(\s*(?P<type>[\w:]+)\s*,?\s*\)")  # one field
 SIMPLE_EXPRESSION = re.compile(r"[\w.:\[\]()]+")  # a path, field, index or call: `.clone()` binds to all of it
 DERIVE = re.compile(rb"^(?P<head>\s*#\[derive\()(?P<traits>[^)]*)(?P<tail>\)\]\s*)$")
 
@@ -167,7 +170,46 @@ def return_a_result_for_try(diagnostic: Diagnostic, file_name: str, data: bytes)
                      (TextEdit(start, signature.byte_end, f"-> Result<{returned}, Box<dyn std::error::Error>>"),))
 
 
-RULES: tuple[Rule, ...] = (clone_the_value, derive_missing_trait, add_enum_variant, default_the_option,
+def derive_with_supertraits(diagnostic: Diagnostic, file_name: str, data: bytes) -> Iterator[Suggestion]:
+    """rustc's own "consider annotating `Date` with `#[derive(Ord)]`", completed: `Ord` needs
+    `PartialOrd`, `Eq` and `PartialEq` as well, and joins the item's existing derive list."""
+    for child in diagnostic.children:
+        match = DERIVE_HELP.search(child.message)
+        at = next((s for s in child.spans if (s.suggested_replacement or "").startswith("#[derive(")), None)
+        if not match or at is None or at.file_name != file_name:
+            continue
+        wanted = [t.strip() for t in match["traits"].split(",")]
+        traits = tuple(dict.fromkeys(t for name in wanted for t in DERIVABLE.get(name, (name,))))
+        yield Suggestion(f"derive `{match['traits']}` for `{match['type']}`, with the traits it needs",
+                         (derive(data, at.byte_start, traits),))
+
+
+def convert_the_error(diagnostic: Diagnostic, file_name: str, data: bytes) -> Iterator[Suggestion]:
+    """E0277 "`SensorError` needs to implement `From<ParseFloatError>`" where exactly one variant
+    of that enum holds a ParseFloatError: implement `From` with that variant, as `#[from]` would."""
+    for child in diagnostic.children:
+        match = NEEDS_FROM.search(child.message)
+        definition = next((s for s in child.spans if s.file_name == file_name), None)
+        if not match or definition is None:
+            continue
+        header = data[definition.byte_start:definition.byte_end].decode("utf-8", "replace")
+        body_start = data.find(b"{", definition.byte_end)
+        body_end = _closing_brace(data, body_start)
+        if not re.search(rf"\benum\s+{match['target']}\b", header) or body_end < 0:
+            continue
+        source = match["source"].split("::")[-1]
+        holders = [m for m in TUPLE_VARIANT.finditer(data[body_start:body_end].decode("utf-8", "replace"))
+                   if m["type"].split("::")[-1] == source]
+        if len(holders) != 1:
+            continue
+        target, variant, spelled = match["target"], holders[0]["variant"], holders[0]["type"]
+        impl = (f"\n\nimpl From<{spelled}> for {target} {{\n    fn from(err: {spelled}) -> Self {{\n"
+                f"        {target}::{variant}(err)\n    }}\n}}")
+        yield Suggestion(f"convert `{source}` into `{target}::{variant}` with `From`",
+                         (TextEdit(body_end + 1, body_end + 1, impl),))
+
+
+RULES: tuple[Rule, ...] = (derive_with_supertraits, convert_the_error, clone_the_value, derive_missing_trait, add_enum_variant, default_the_option,
                            rc_to_arc, return_what_the_body_returns, return_an_owned_value, return_a_result_for_try)
 
 
@@ -206,6 +248,18 @@ def _labelled(spans: tuple[Span, ...], label: str, file_name: str) -> Span | Non
 
 def _in_file(diagnostic: Diagnostic, file_name: str) -> bool:
     return diagnostic.primary_span is not None and diagnostic.primary_span.file_name == file_name
+
+
+def _closing_brace(data: bytes, opening: int) -> int:
+    """The offset of the brace closing the one at opening, or -1 (a type's body holds no braces in strings)."""
+    if opening < 0:
+        return -1
+    depth = 0
+    for offset in range(opening, len(data)):
+        depth += {ord("{"): 1, ord("}"): -1}.get(data[offset], 0)
+        if depth == 0:
+            return offset
+    return -1
 
 
 def _indent_of_next_line(data: bytes, offset: int) -> bytes:

@@ -95,6 +95,35 @@ pub fn sizes(paths: &[&str]) -> Vec<u64> {
 }
 """
 
+DERIVE_WITH_SUPERTRAITS = """\
+use std::collections::BTreeSet;
+
+#[derive(Debug)]
+pub struct Day(pub u32);
+
+pub fn calendar(days: Vec<Day>) -> BTreeSet<Day> {
+    let mut set = BTreeSet::new();
+    for day in days {
+        set.insert(day);
+    }
+    set
+}
+"""
+
+FROM_FOR_THE_VARIANT = """\
+use std::num::ParseIntError;
+
+#[derive(Debug)]
+pub enum ConfigError {
+    Missing(&'static str),
+    BadNumber(ParseIntError),
+}
+
+pub fn workers(text: &str) -> Result<u32, ConfigError> {
+    Ok(text.trim().parse::<u32>()?)
+}
+"""
+
 
 @pytest.mark.parametrize("code, title, fixed", [
     (CLONE_THE_VALUE, "derive `Clone` for `Ticket` and clone the value", "archive.push(ticket.clone());"),
@@ -108,7 +137,11 @@ pub fn sizes(paths: &[&str]) -> Vec<u64> {
     (OWNED_RETURN, "return an owned `String`", "pub fn slug(title: &str) -> String {\n    let slug"),
     (TRY_IN_A_PLAIN_FUNCTION, "return `Result<Vec<u64>, Box<dyn Error>>`",  # the second round wraps `Ok`
      ("-> Result<Vec<u64>, Box<dyn std::error::Error>> {", "    Ok(sizes)\n}")),
-], ids=["clone", "copy", "derive", "variant", "option", "arc", "result", "owned", "try"])
+    (DERIVE_WITH_SUPERTRAITS, "derive `Ord` for `Day`, with the traits it needs",
+     "#[derive(Debug, PartialEq, Eq, PartialOrd, Ord)]\npub struct Day"),
+    (FROM_FOR_THE_VARIANT, "convert `ParseIntError` into `ConfigError::BadNumber` with `From`",
+     "impl From<ParseIntError> for ConfigError {\n    fn from(err: ParseIntError) -> Self {\n        ConfigError::BadNumber(err)"),
+], ids=["clone", "copy", "derive", "variant", "option", "arc", "result", "owned", "try", "supertraits", "from"])
 def test_a_fix_rustc_describes_in_words_is_built_and_compiles(tmp_path, code, title, fixed):
     with shadow_of_files({"Cargo.toml": default_manifest("notes"), "src/lib.rs": code}, tmp_path / "target") as shadow:
         before = shadow.check()
