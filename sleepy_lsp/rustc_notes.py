@@ -41,11 +41,18 @@ DERIVABLE = {
     "Ord": ("PartialEq", "Eq", "PartialOrd", "Ord"),
 }
 
+# A rule reads one diagnostic and the file's bytes (spans count bytes) and yields its fixes.
 Rule = Callable[[Diagnostic, str, bytes], Iterator[Suggestion]]
 
 
 def note_candidates(diagnostic: Diagnostic, file_name: str, code: str) -> list[Suggestion]:
-    """Every rule's edits for the diagnostic, limited to file_name."""
+    """Every rule's edits for the diagnostic.
+
+    Args:
+        diagnostic: one rustc error with its children.
+        file_name: the crate-relative path of the file being fixed; spans elsewhere are not edited.
+        code: that file's text.
+    """
     data = code.encode("utf-8")
     return [suggestion for rule in RULES for suggestion in rule(diagnostic, file_name, data)]
 
@@ -214,8 +221,14 @@ RULES: tuple[Rule, ...] = (derive_with_supertraits, convert_the_error, clone_the
 
 
 def derive(data: bytes, item_start: int, traits: tuple[str, ...]) -> TextEdit:
-    """An edit deriving traits for the item starting at item_start: added to the item's
-    `#[derive(...)]` when it has one, else a new attribute line above the item."""
+    """An edit deriving traits for an item: added to the item's `#[derive(...)]` when it has
+    one, else a new attribute line above the item.
+
+    Args:
+        data: the file's bytes.
+        item_start: a byte offset on the item's first line (after its attributes).
+        traits: the traits to derive, in order; those already derived are not repeated.
+    """
     line_start = data.rfind(b"\n", 0, item_start) + 1
     above = line_start
     while above > 0:
