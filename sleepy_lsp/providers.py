@@ -31,8 +31,8 @@ class RustcProvider:
 
     def propose(self, ctx: FixContext) -> list[Candidate]:
         found = []
-        suggestions = rustc_candidates(ctx.diagnostic, ctx.rel_path) + note_candidates(ctx.diagnostic, ctx.rel_path, ctx.code)
-        for suggestion in suggestions:
+        suggestions = rustc_candidates(ctx.diagnostic, ctx.rel_path)
+        for suggestion in suggestions + note_candidates(ctx.diagnostic, ctx.rel_path, ctx.code):
             try:
                 text = apply_edits(ctx.code, suggestion.edits)
             except ValueError:

@@ -19,11 +19,13 @@ from .edits import TextEdit
 from .rustc_suggestions import Suggestion
 
 CLONE_NOTE = re.compile(r"if `(?P<type>[^`]+)` implemented `Clone`, you could clone the value")
-MISSING_METHOD = re.compile(r"no (?:method|function or associated item) named `\w+` found for (?:struct|enum) `(?P<type>[^`]+)`")
+MISSING_METHOD = re.compile(
+    r"no (?:method|function or associated item) named `\w+` found for (?:struct|enum) `(?P<type>[^`]+)`")
 TRAIT_CANDIDATE = re.compile(r"candidate #\d+: `(?:[\w:]+::)?(\w+)`")
 MISSING_VARIANT = re.compile(r"no variant or associated item named `(?P<name>\w+)` found for enum")
 NOT_SEND = re.compile(r"`Rc<.*>` cannot be sent between threads safely")
-FOUND_WRAPPED = re.compile(r"expected `(?P<want>[^`]+)`, found `(?P<kind>Result|Option)<(?P<value>[^,`]+)(?:, (?P<err>[^`]+))?>`")
+FOUND_WRAPPED = re.compile(
+    r"expected `(?P<want>[^`]+)`, found `(?P<kind>Result|Option)<(?P<value>[^,`]+)(?:, (?P<err>[^`]+))?>`")
 LOCAL_REFERENCE = re.compile(r"cannot return (?:value referencing|reference to) local variable `(?P<name>\w+)`")
 # `&name`, `&name[..]`, `name.as_str()` and the like: the borrow that an owned return drops.
 BORROW_OF = re.compile(r"&(?P<a>\w+)(?:\[\.\.\])?|(?P<b>\w+)\.(?:as_str|as_slice|as_ref)\(\)")
@@ -119,10 +121,8 @@ def rc_to_arc(diagnostic: Diagnostic, file_name: str, data: bytes) -> Iterator[S
     """E0277 "`Rc<T>` cannot be sent between threads safely": share it with `Arc` instead."""
     if not NOT_SEND.search(diagnostic.message) or not _in_file(diagnostic, file_name):
         return
-    edits = [TextEdit(m.start(), m.end(), "std::sync::Arc") for m in re.finditer(rb"\bstd::rc::Rc\b", data)]
-    taken = {m.start() + len(b"std::rc::") for m in re.finditer(rb"\bstd::rc::Rc\b", data)}
-    edits += [TextEdit(m.start(), m.end(), "Arc") for m in re.finditer(rb"\bRc\b", data)
-              if m.start() not in taken]
+    edits = [TextEdit(m.start(), m.end(), "std::sync::Arc" if m[1] else "Arc")
+             for m in re.finditer(rb"\b(std::rc::)?Rc\b", data)]
     if edits:
         yield Suggestion("use `Arc`, which can be shared between threads, instead of `Rc`", tuple(edits))
 
@@ -216,8 +216,10 @@ def convert_the_error(diagnostic: Diagnostic, file_name: str, data: bytes) -> It
                          (TextEdit(body_end + 1, body_end + 1, impl),))
 
 
-RULES: tuple[Rule, ...] = (derive_with_supertraits, convert_the_error, clone_the_value, derive_missing_trait, add_enum_variant, default_the_option,
-                           rc_to_arc, return_what_the_body_returns, return_an_owned_value, return_a_result_for_try)
+RULES: tuple[Rule, ...] = (
+    clone_the_value, derive_missing_trait, derive_with_supertraits, add_enum_variant, default_the_option,
+    rc_to_arc, return_what_the_body_returns, return_an_owned_value, return_a_result_for_try, convert_the_error,
+)
 
 
 def derive(data: bytes, item_start: int, traits: tuple[str, ...]) -> TextEdit:
@@ -264,7 +266,8 @@ def _in_file(diagnostic: Diagnostic, file_name: str) -> bool:
 
 
 def _closing_brace(data: bytes, opening: int) -> int:
-    """The offset of the brace closing the one at opening, or -1 (a type's body holds no braces in strings)."""
+    """The offset of the brace closing the one at opening, or -1. Braces in strings would
+    miscount, but the bodies this reads (enum declarations) hold none."""
     if opening < 0:
         return -1
     depth = 0
@@ -277,7 +280,5 @@ def _closing_brace(data: bytes, opening: int) -> int:
 
 def _indent_of_next_line(data: bytes, offset: int) -> bytes:
     line_start = data.find(b"\n", offset) + 1
-    if line_start == 0:
-        return b""
-    line = data[line_start:data.find(b"\n", line_start) if b"\n" in data[line_start:] else len(data)]
+    line = data[line_start:].split(b"\n", 1)[0] if line_start else b""
     return line[: len(line) - len(line.lstrip())]

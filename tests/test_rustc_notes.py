@@ -132,7 +132,7 @@ pub fn workers(text: &str) -> Result<u32, ConfigError> {
     (ENUM_VARIANT, "add the variant `Paused`", "pub enum State {\n    Paused,\n    Running,"),
     (OPTION_OPERAND, "use the value, or its default when there is none", "seen.unwrap_or_default() + 1"),
     (RC_ACROSS_THREADS, "use `Arc`, which can be shared between threads, instead of `Rc`",
-     "use std::sync::Arc;\nuse std::thread;\n\npub fn total(numbers: Vec<u64>) -> u64 {\n    let shared = Arc::new(numbers);\n    let mine = Arc::clone(&shared);"),
+     ("use std::sync::Arc;\n", "let shared = Arc::new(numbers);\n    let mine = Arc::clone(&shared);")),
     (RESULT_BODY, "return `Result<u16, String>`", "pub fn parse_port(text: &str) -> Result<u16, String> {"),
     (OWNED_RETURN, "return an owned `String`", "pub fn slug(title: &str) -> String {\n    let slug"),
     (TRY_IN_A_PLAIN_FUNCTION, "return `Result<Vec<u64>, Box<dyn Error>>`",  # the second round wraps `Ok`
@@ -140,7 +140,8 @@ pub fn workers(text: &str) -> Result<u32, ConfigError> {
     (DERIVE_WITH_SUPERTRAITS, "derive `Ord` for `Day`, with the traits it needs",
      "#[derive(Debug, PartialEq, Eq, PartialOrd, Ord)]\npub struct Day"),
     (FROM_FOR_THE_VARIANT, "convert `ParseIntError` into `ConfigError::BadNumber` with `From`",
-     "impl From<ParseIntError> for ConfigError {\n    fn from(err: ParseIntError) -> Self {\n        ConfigError::BadNumber(err)"),
+     "impl From<ParseIntError> for ConfigError {\n    fn from(err: ParseIntError) -> Self {\n"
+     "        ConfigError::BadNumber(err)"),
 ], ids=["clone", "copy", "derive", "variant", "option", "arc", "result", "owned", "try", "supertraits", "from"])
 def test_a_fix_rustc_describes_in_words_is_built_and_compiles(tmp_path, code, title, fixed):
     with shadow_of_files({"Cargo.toml": default_manifest("notes"), "src/lib.rs": code}, tmp_path / "target") as shadow:
@@ -164,7 +165,8 @@ def test_a_variant_used_with_fields_is_left_to_the_user(tmp_path):
 
 @pytest.mark.parametrize("code, traits, expected", [
     (b"pub struct A;\n", ("Clone",), "#[derive(Clone)]\npub struct A;\n"),
-    (b"mod m {\n    pub struct A;\n}\n", ("Clone", "Copy"), "mod m {\n    #[derive(Clone, Copy)]\n    pub struct A;\n}\n"),
+    (b"mod m {\n    pub struct A;\n}\n", ("Clone", "Copy"),
+     "mod m {\n    #[derive(Clone, Copy)]\n    pub struct A;\n}\n"),
     (b"#[derive(Debug, Clone)]\n/// doc\n#[allow(dead_code)]\npub struct A;\n", ("Clone", "Copy"),
      "#[derive(Debug, Clone, Copy)]\n/// doc\n#[allow(dead_code)]\npub struct A;\n"),
     (b"#[derive(Debug)]\n\npub struct A;\n", ("Clone",), "#[derive(Debug)]\n\n#[derive(Clone)]\npub struct A;\n"),
