@@ -86,6 +86,20 @@ async def test_verified_fix_is_offered_applied_and_accepted(tmp_path):
 
 
 @pytest.mark.asyncio
+async def test_a_fix_rustc_states_only_in_a_note_is_offered(tmp_path):
+    """tb_002: rustc says only that the trait `Clone` defines `clone`; the server offers the derive, verified."""
+    source = koan_crate(tmp_path, "tb_002")
+    async with lsp_session(tmp_path) as session:
+        uri = session.open(source)
+        actions = await session.verified_actions(uri, 19)  # `self.current.clone()`, E0599
+    derive = next((a for a in actions if "derive `Clone` for `Document`" in a.title), None)
+    assert derive is not None, [a.title for a in actions]
+    (change,) = derive.edit.document_changes
+    assert [e.new_text for e in change.edits] == ["#[derive(Clone)]\n"]
+    assert change.edits[0].range.start == types.Position(0, 0)
+
+
+@pytest.mark.asyncio
 async def test_rejecting_and_ignoring_are_recorded(tmp_path):
     source = koan_crate(tmp_path)
     async with lsp_session(tmp_path) as session:
