@@ -76,6 +76,7 @@ def main() -> None:
     backend = make_backend(args.backend, args.model, args.threads)
     judge = Judge(jobs=args.jobs)
     eval_koans = load_koans(KOANS, split="eval")
+    run_started = time.monotonic()
     header = (f"backend `{args.backend}` ({backend.model_name or 'no model'}), {args.samples} sample(s) "
               f"of at most {args.max_tokens} tokens per error")
     with tempfile.TemporaryDirectory() as tmp, FixMemory.open(Path(tmp) / "bench.db") as store:
@@ -87,6 +88,7 @@ def main() -> None:
         day = run_day(judge, load_koans(KOANS, split="train"), day_engine, store, "full", backend.model_name or "")
         print(f"day: {day.passed}/{day.attempted} train koans fixed; failures paired with their solutions", flush=True)
         after = measure(judge, eval_koans, store, backend, args.samples, args.max_tokens)
+    header += f"; {(time.monotonic() - run_started) / 60:.0f} minutes in all"
     emit(args, [header, table("Before the day (empty fix memory)", before, eval_koans),
                 table(f"After one day on the train split ({day.passed}/{day.attempted} fixed by the engine)",
                       after, eval_koans)])
