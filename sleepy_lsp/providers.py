@@ -9,6 +9,7 @@ from .edits import apply_edits
 from .engine import Candidate, FixContext
 from .memory import MemoryIndex
 from .prompt import Example, answer_for, apply_line_edits, build_messages, parse_answer
+from .rustc_fallbacks import fallback_candidates
 from .rustc_notes import note_candidates
 from .rustc_suggestions import rustc_candidates
 
@@ -31,8 +32,10 @@ class RustcProvider:
 
     def propose(self, ctx: FixContext) -> list[Candidate]:
         found = []
-        suggestions = rustc_candidates(ctx.diagnostic, ctx.rel_path)
-        for suggestion in suggestions + note_candidates(ctx.diagnostic, ctx.rel_path, ctx.code):
+        data = ctx.code.encode("utf-8")
+        suggestions = (rustc_candidates(ctx.diagnostic, ctx.rel_path) + note_candidates(ctx.diagnostic, ctx.rel_path, data)
+                       + fallback_candidates(ctx.diagnostic, ctx.rel_path, data))
+        for suggestion in sorted(suggestions, key=lambda s: not s.preferred):
             try:
                 text = apply_edits(ctx.code, suggestion.edits)
             except ValueError:

@@ -14,8 +14,9 @@ from __future__ import annotations
 import re
 from typing import Callable, Iterator
 
-from .diagnostics import Diagnostic, Span
+from .diagnostics import Diagnostic
 from .edits import TextEdit
+from .rust_source import binds_tightly, call_on, closing_brace, derive, in_file, indent_of_next_line, labelled
 from .rustc_suggestions import Suggestion
 
 CLONE_NOTE = re.compile(r"if `(?P<type>[^`]+)` implemented `Clone`, you could clone the value")
@@ -30,11 +31,12 @@ LOCAL_REFERENCE = re.compile(r"cannot return (?:value referencing|reference to) 
 # `&name`, `&name[..]`, `name.as_str()` and the like: the borrow that an owned return drops.
 BORROW_OF = re.compile(r"&(?P<a>\w+)(?:\[\.\.\])?|(?P<b>\w+)\.(?:as_str|as_slice|as_ref)\(\)")
 RETURNED_REFERENCE = re.compile(rb"->\s*&(?:'\w+\s+)?(?P<type>str|\[[^\]{]+\]|[\w:<>]+)\s*(?:where\b[^{]*)?\{")
+FLOAT_FOR_INTEGER = re.compile(r"expected `(?P<float>f32|f64)`, found `[iu](?:8|16|32|64|128|size)`")
+QUOTIENT = re.compile(r"(?P<a>[^/]+?)\s*/\s*(?P<b>[^/]+)", re.S)
+INTEGER_CAST = re.compile(r"\s+as\s+[iu](?:8|16|32|64|128|size)$")
 DERIVE_HELP = re.compile(r"consider annotating `(?P<type>[^`]+)` with `#\[derive\((?P<traits>[^)]*)\)\]`")
 NEEDS_FROM = re.compile(r"`(?P<target>\w+)` needs to implement `From<(?P<source>[\w:]+)>`")
 TUPLE_VARIANT = re.compile(r"(?m)^\s*(?P<variant>\w+)\(\s*(?P<type>[\w:]+)\s*,?\s*\)")  # one field
-SIMPLE_EXPRESSION = re.compile(r"[\w.:\[\]()]+")  # a path, field, index or call: `.clone()` binds to all of it
-DERIVE = re.compile(rb"^(?P<head>\s*#\[derive\()(?P<traits>[^)]*)(?P<tail>\)\]\s*)$")
 
 # A trait `#[derive]` can implement, with the supertraits its derive needs.
 DERIVABLE = {
@@ -47,15 +49,14 @@ DERIVABLE = {
 Rule = Callable[[Diagnostic, str, bytes], Iterator[Suggestion]]
 
 
-def note_candidates(diagnostic: Diagnostic, file_name: str, code: str) -> list[Suggestion]:
+def note_candidates(diagnostic: Diagnostic, file_name: str, data: bytes) -> list[Suggestion]:
     """Every rule's edits for the diagnostic.
 
     Args:
         diagnostic: one rustc error with its children.
         file_name: the crate-relative path of the file being fixed; spans elsewhere are not edited.
-        code: that file's text.
+        data: that file's text as UTF-8 (rustc's spans count bytes).
     """
-    data = code.encode("utf-8")
     return [suggestion for rule in RULES for suggestion in rule(diagnostic, file_name, data)]
 
 
@@ -64,12 +65,12 @@ def clone_the_value(diagnostic: Diagnostic, file_name: str, data: bytes) -> Iter
     clone there; and, since the value was moved only because `T` is not `Copy`, derive both."""
     for child in diagnostic.children:
         match = CLONE_NOTE.search(child.message)
-        definition = _labelled(child.spans, "consider implementing `Clone`", file_name)
+        definition = labelled(child.spans, "consider implementing `Clone`", file_name)
         values = [s for s in child.spans if s.label == "you could clone this value"]
         if not match or definition is None or not values or any(s.file_name != file_name for s in values):
             continue
         type_name = match["type"]
-        clones = [edit for value in values for edit in _call_on(data, value, ".clone()")]
+        clones = [edit for value in values for edit in call_on(data, value, ".clone()")]
         yield Suggestion(f"derive `Clone` for `{type_name}` and clone the value",
                          (derive(data, definition.byte_start, ("Clone",)), *clones))
         if any("does not implement the `Copy` trait" in (s.label or "") for s in diagnostic.spans):
@@ -80,7 +81,7 @@ def clone_the_value(diagnostic: Diagnostic, file_name: str, data: bytes) -> Iter
 def derive_missing_trait(diagnostic: Diagnostic, file_name: str, data: bytes) -> Iterator[Suggestion]:
     """E0599 "no method named `clone` found for struct `T`" whose note names a derivable trait."""
     match = MISSING_METHOD.search(diagnostic.message)
-    definition = _labelled(diagnostic.spans, "not found for this", file_name)
+    definition = labelled(diagnostic.spans, "not found for this", file_name)
     if not match or definition is None:
         return
     for child in diagnostic.children:
@@ -93,7 +94,7 @@ def derive_missing_trait(diagnostic: Diagnostic, file_name: str, data: bytes) ->
 def add_enum_variant(diagnostic: Diagnostic, file_name: str, data: bytes) -> Iterator[Suggestion]:
     """E0599 "no variant named `Paused` found for enum": declare it, when it is used as a unit variant."""
     match = MISSING_VARIANT.search(diagnostic.message)
-    definition = _labelled(diagnostic.spans, "not found for this enum", file_name)
+    definition = labelled(diagnostic.spans, "not found for this enum", file_name)
     use = diagnostic.primary_span
     if not match or definition is None or use is None or use.file_name != file_name:
         return
@@ -102,7 +103,7 @@ def add_enum_variant(diagnostic: Diagnostic, file_name: str, data: bytes) -> Ite
     brace = data.find(b"{", definition.byte_start)
     if brace < 0:
         return
-    indent = _indent_of_next_line(data, brace) or b"    "
+    indent = indent_of_next_line(data, brace) or b"    "
     insertion = b"\n" + indent + match["name"].encode() + b","
     yield Suggestion(f"add the variant `{match['name']}`", (TextEdit(brace + 1, brace + 1, insertion.decode()),))
 
@@ -114,12 +115,12 @@ def default_the_option(diagnostic: Diagnostic, file_name: str, data: bytes) -> I
     for span in diagnostic.spans:
         if span.file_name == file_name and (span.label or "").startswith("Option<"):
             yield Suggestion("use the value, or its default when there is none",
-                             tuple(_call_on(data, span, ".unwrap_or_default()")))
+                             tuple(call_on(data, span, ".unwrap_or_default()")))
 
 
 def rc_to_arc(diagnostic: Diagnostic, file_name: str, data: bytes) -> Iterator[Suggestion]:
     """E0277 "`Rc<T>` cannot be sent between threads safely": share it with `Arc` instead."""
-    if not NOT_SEND.search(diagnostic.message) or not _in_file(diagnostic, file_name):
+    if not NOT_SEND.search(diagnostic.message) or not in_file(diagnostic, file_name):
         return
     edits = [TextEdit(m.start(), m.end(), "std::sync::Arc" if m[1] else "Arc")
              for m in re.finditer(rb"\b(std::rc::)?Rc\b", data)]
@@ -132,7 +133,7 @@ def return_what_the_body_returns(diagnostic: Diagnostic, file_name: str, data: b
     already returns a Result (or Option), so the signature should say so."""
     primary = diagnostic.primary_span
     match = FOUND_WRAPPED.search(primary.label or "") if primary else None
-    declared = _labelled(diagnostic.spans, "because of return type", file_name)
+    declared = labelled(diagnostic.spans, "because of return type", file_name)
     if not match or declared is None or data[declared.byte_start:declared.byte_end].decode() != match["want"]:
         return
     if match["value"] not in ("_", match["want"]) or match["err"] == "_":
@@ -162,9 +163,10 @@ def return_an_owned_value(diagnostic: Diagnostic, file_name: str, data: bytes) -
 
 def return_a_result_for_try(diagnostic: Diagnostic, file_name: str, data: bytes) -> Iterator[Suggestion]:
     """E0277 "the `?` operator can only be used in a function that returns `Result`", in a
-    function that returns a value: return `Result<T, Box<dyn Error>>`. The next round wraps
-    the value in `Ok` with rustc's own suggestion; a `()` function gets rustc's suggestion."""
-    signature = _labelled(diagnostic.spans, "should return `Result` or `Option` to accept `?`", file_name)
+    function that returns a value: return `std::io::Result<T>`, the narrowest type, which compiles
+    when every `?` there propagates an I/O error, else `Result<T, Box<dyn Error>>`. The next round
+    wraps the value in `Ok` with rustc's own suggestion; a `()` function gets rustc's suggestion."""
+    signature = labelled(diagnostic.spans, "should return `Result` or `Option` to accept `?`", file_name)
     if signature is None:
         return
     text = data[signature.byte_start:signature.byte_end]
@@ -173,6 +175,8 @@ def return_a_result_for_try(diagnostic: Diagnostic, file_name: str, data: bytes)
         return
     returned = text[arrow + 2:].strip().decode()
     start = signature.byte_start + arrow
+    yield Suggestion(f"return `std::io::Result<{returned}>`",
+                     (TextEdit(start, signature.byte_end, f"-> std::io::Result<{returned}>"),))
     yield Suggestion(f"return `Result<{returned}, Box<dyn Error>>`",
                      (TextEdit(start, signature.byte_end, f"-> Result<{returned}, Box<dyn std::error::Error>>"),))
 
@@ -201,7 +205,7 @@ def convert_the_error(diagnostic: Diagnostic, file_name: str, data: bytes) -> It
             continue
         header = data[definition.byte_start:definition.byte_end].decode("utf-8", "replace")
         body_start = data.find(b"{", definition.byte_end)
-        body_end = _closing_brace(data, body_start)
+        body_end = closing_brace(data, body_start)
         if not re.search(rf"\benum\s+{match['target']}\b", header) or body_end < 0:
             continue
         source = match["source"].split("::")[-1]
@@ -216,69 +220,29 @@ def convert_the_error(diagnostic: Diagnostic, file_name: str, data: bytes) -> It
                          (TextEdit(body_end + 1, body_end + 1, impl),))
 
 
+def divide_as_floats(diagnostic: Diagnostic, file_name: str, data: bytes) -> Iterator[Suggestion]:
+    """E0308 "expected `f64`, found `u32`" on an integer quotient: divide as floats. rustc's own
+    `(a / b).into()` compiles too, but converts after the division has dropped the fraction,
+    so this one is preferred."""
+    primary = diagnostic.primary_span
+    if primary is None or primary.file_name != file_name:
+        return
+    wanted = FLOAT_FOR_INTEGER.search(primary.label or "")
+    quotient = QUOTIENT.fullmatch(data[primary.byte_start:primary.byte_end].decode("utf-8", "replace"))
+    if wanted and quotient:
+        float_type = wanted["float"]
+        divided = " / ".join(_as_float(quotient[side], float_type) for side in ("a", "b"))
+        yield Suggestion(f"divide as `{float_type}`, keeping the fraction",
+                         (TextEdit(primary.byte_start, primary.byte_end, divided),), preferred=True)
+
+
+def _as_float(operand: str, float_type: str) -> str:
+    operand = INTEGER_CAST.sub("", operand.strip())  # `len() as u32` becomes `len() as f64`
+    return f"{operand} as {float_type}" if binds_tightly(operand) else f"({operand}) as {float_type}"
+
+
 RULES: tuple[Rule, ...] = (
     clone_the_value, derive_missing_trait, derive_with_supertraits, add_enum_variant, default_the_option,
     rc_to_arc, return_what_the_body_returns, return_an_owned_value, return_a_result_for_try, convert_the_error,
+    divide_as_floats,
 )
-
-
-def derive(data: bytes, item_start: int, traits: tuple[str, ...]) -> TextEdit:
-    """An edit deriving traits for an item: added to the item's `#[derive(...)]` when it has
-    one, else a new attribute line above the item.
-
-    Args:
-        data: the file's bytes.
-        item_start: a byte offset on the item's first line (after its attributes).
-        traits: the traits to derive, in order; those already derived are not repeated.
-    """
-    line_start = data.rfind(b"\n", 0, item_start) + 1
-    above = line_start
-    while above > 0:
-        previous = data.rfind(b"\n", 0, above - 1) + 1
-        line = data[previous:above - 1]
-        existing = DERIVE.match(line)
-        if existing:
-            present = [t.strip() for t in existing["traits"].decode().split(",") if t.strip()]
-            listed = ", ".join(present + [t for t in traits if t not in present])
-            return TextEdit(previous + existing.end("head"), previous + existing.start("tail"), listed)
-        if not line.lstrip().startswith((b"#[", b"//")):
-            break
-        above = previous
-    indent = data[line_start:item_start]
-    indent = indent[: len(indent) - len(indent.lstrip())]
-    return TextEdit(line_start, line_start, f"{indent.decode()}#[derive({', '.join(traits)})]\n")
-
-
-def _call_on(data: bytes, span: Span, call: str) -> list[TextEdit]:
-    """Edits appending a method call to the expression at span, parenthesised where it must be."""
-    expression = data[span.byte_start:span.byte_end].decode("utf-8", "replace")
-    if SIMPLE_EXPRESSION.fullmatch(expression):
-        return [TextEdit(span.byte_end, span.byte_end, call)]
-    return [TextEdit(span.byte_start, span.byte_start, "("), TextEdit(span.byte_end, span.byte_end, ")" + call)]
-
-
-def _labelled(spans: tuple[Span, ...], label: str, file_name: str) -> Span | None:
-    return next((s for s in spans if label in (s.label or "") and s.file_name == file_name), None)
-
-
-def _in_file(diagnostic: Diagnostic, file_name: str) -> bool:
-    return diagnostic.primary_span is not None and diagnostic.primary_span.file_name == file_name
-
-
-def _closing_brace(data: bytes, opening: int) -> int:
-    """The offset of the brace closing the one at opening, or -1. Braces in strings would
-    miscount, but the bodies this reads (enum declarations) hold none."""
-    if opening < 0:
-        return -1
-    depth = 0
-    for offset in range(opening, len(data)):
-        depth += {ord("{"): 1, ord("}"): -1}.get(data[offset], 0)
-        if depth == 0:
-            return offset
-    return -1
-
-
-def _indent_of_next_line(data: bytes, offset: int) -> bytes:
-    line_start = data.find(b"\n", offset) + 1
-    line = data[line_start:].split(b"\n", 1)[0] if line_start else b""
-    return line[: len(line) - len(line.lstrip())]

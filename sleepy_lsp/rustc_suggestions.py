@@ -57,6 +57,7 @@ class Suggestion:
 
     message: str
     edits: tuple[TextEdit, ...]
+    preferred: bool = False  # tried before rustc's own suggestions: theirs compiles but loses something
 
 
 def rustc_candidates(diagnostic: Diagnostic, file_name: str) -> list[Suggestion]:

@@ -7,7 +7,7 @@ from sleepy_lsp.edits import apply_edits
 from sleepy_lsp.engine import FixContext, FixEngine
 from sleepy_lsp.judge import default_manifest
 from sleepy_lsp.providers import RustcProvider
-from sleepy_lsp.rustc_notes import _call_on, derive
+from sleepy_lsp.rust_source import call_on, derive
 from sleepy_lsp.shadow import shadow_of_files
 
 CLONE_THE_VALUE = """\
@@ -186,4 +186,4 @@ def test_a_call_binds_to_the_whole_expression(expression, expected):
     code = f"let x = {expression};"
     start = code.index(expression)
     span = Span("src/lib.rs", start, start + len(expression), 1, 1, 1, 1)
-    assert apply_edits(code, _call_on(code.encode(), span, ".clone()")) == f"let x = {expected};"
+    assert apply_edits(code, call_on(code.encode(), span, ".clone()")) == f"let x = {expected};"

@@ -1,0 +1,156 @@
+"""Fixes that handle a missing value or a foreign error where rustc's advice would panic.
+
+For an `Option` used as its value, rustc suggests `.unwrap()` or `.expect("REASON")`, and for
+an error `?` cannot convert it suggests implementing `From`. Both compile, but the first
+panics where the program meant to handle the case, and the second cannot know which variant
+the error belongs in. The rules here build what a Rust developer writes instead: the error
+wrapped in a variant of the function's own error enum, or the value bound with `let ... else`
+and an early exit. Variants that nothing constructs yet come first: an error path the program
+has not written is the likeliest home for them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from typing import Iterator
+
+from .diagnostics import Diagnostic, Span
+from .edits import TextEdit
+from .rust_source import call_on, enclosing_function, expression_before, enum_variants, in_loop, is_constructed, labelled
+from .rustc_notes import NEEDS_FROM
+from .rustc_suggestions import Suggestion
+
+OPTION_FOR_RESULT = re.compile(r"expected `Result<(?P<value>.+), (?P<error>\w+)>`, found `Option<(?P=value)>`")
+TRY_ON_OPTION = re.compile(r"use `\.ok_or\(\.\.\.\)\?` to provide an error compatible with `Result<.+, (?P<error>\w+)>`")
+WRAPPED_RECEIVER = re.compile(r"no (?:field `\w+` on type|method named `\w+` found for enum) `(?P<kind>Option|Result)\b")
+CALL_ARGUMENT = re.compile(r"[(,]\s*&?(?:mut\s+)?(?P<name>[a-z_]\w*)\s*(?=[),])")
+STRING_TYPES = {"&str", "String", "&String", "&'static str"}
+MAX_VARIANT_FIXES = 4
+# What a function returns when it gives up early, by its declared return type.
+EARLY_RETURN = {"()": "return", "bool": "return false", "String": "return String::new()"} | {
+    t: "return 0" for t in ("u8", "u16", "u32", "u64", "u128", "usize", "i8", "i16", "i32", "i64", "i128", "isize")
+} | {"f32": "return 0.0", "f64": "return 0.0"}
+
+
+def fallback_candidates(diagnostic: Diagnostic, file_name: str, data: bytes) -> list[Suggestion]:
+    """Every rule's edits for the diagnostic (data is the file's bytes; spans count bytes)."""
+    return [s for rule in (wrap_the_error, bind_or_leave) for s in rule(diagnostic, file_name, data)]
+
+
+def wrap_the_error(diagnostic: Diagnostic, file_name: str, data: bytes) -> Iterator[Suggestion]:
+    """An `Option` returned as, or `?`-ed in a function returning, `Result<T, E>` gets
+    `.ok_or(E::Variant)` or `.ok_or_else(|| E::Variant(..))`; an error `?` cannot convert into
+    `E` gets `.map_err(|err| E::Variant(..))`; for the unit and one-string variants of `E`."""
+    found = _fallible_expression(diagnostic, file_name, data)
+    if found is None:
+        return
+    expression, error, is_option = found
+    text = data[expression.byte_start:expression.byte_end].decode("utf-8", "replace")
+    for variant, value in _variant_values(data, error, text, expression.byte_start, with_err=not is_option):
+        built = f"{error}::{variant}" + (f"({value})" if value else "")
+        yield Suggestion(f"return the error as `{built}`",
+                         tuple(call_on(data, expression, _conversion(built, value, is_option))))
+
+
+def _fallible_expression(diagnostic: Diagnostic, file_name: str, data: bytes) -> tuple[Span, str, bool] | None:
+    """The span of the Option or foreign Result, the error enum it must become, and whether
+    it is an Option."""
+    primary = diagnostic.primary_span
+    if primary is None or primary.file_name != file_name:
+        return None
+    if returned := OPTION_FOR_RESULT.search(primary.label or ""):
+        return primary, returned["error"], True
+    if tried := TRY_ON_OPTION.search(primary.label or ""):  # the span is the `?`; the Option is the chain before it
+        chain = replace(primary, byte_start=expression_before(data, primary.byte_start), byte_end=primary.byte_start)
+        return chain, tried["error"], True
+    needs = next((m for c in diagnostic.children if (m := NEEDS_FROM.search(c.message))), None)
+    expression = labelled(diagnostic.spans, "this can't be annotated with `?`", file_name)
+    return (expression, needs["target"], False) if needs and expression else None
+
+
+def _conversion(built: str, value: str, is_option: bool) -> str:
+    """The call that turns the Option or the foreign error into `built`."""
+    if not is_option:
+        return f".map_err(|{'err' if value.startswith('err.') else '_'}| {built})"
+    return f".ok_or_else(|| {built})" if value else f".ok_or({built})"
+
+
+def _variant_values(data: bytes, error: str, expression: str, offset: int, with_err: bool) -> list[tuple[str, str]]:
+    """(variant, value to build it from) pairs for the enum `error`: the unconstructed variants
+    first, each with the string values in reach (the expression's arguments, the function's
+    string parameters it mentions, and the error's message)."""
+    function = enclosing_function(data, offset)
+    parameters = function.parameters if function else {}
+    names = [m["name"] for m in CALL_ARGUMENT.finditer(expression)]
+    names += [n for n, t in parameters.items() if t in STRING_TYPES and re.search(rf"\b{n}\b", expression)]
+    values = [f"{n}.to_string()" for n in dict.fromkeys(names)] + (["err.to_string()"] if with_err else [])
+    variants = sorted(enum_variants(data, error), key=lambda v: is_constructed(data, error, v[0]))
+    pairs = []
+    for variant, field in variants:
+        if field is None:
+            pairs.append((variant, ""))
+        elif field in STRING_TYPES - {"&'static str"}:
+            pairs += [(variant, value) for value in values]
+    return pairs[:MAX_VARIANT_FIXES]
+
+
+def bind_or_leave(diagnostic: Diagnostic, file_name: str, data: bytes) -> Iterator[Suggestion]:
+    """E0609/E0599 on `promo.field` where `promo` is an `Option` (or `Result`) bound by `let`:
+    bind its value with `let Some(promo) = .. else { .. };`, leaving the loop iteration or the
+    function when there is none. Preferred to rustc's `.unwrap()`, which would panic there."""
+    match = WRAPPED_RECEIVER.search(diagnostic.message)
+    use = diagnostic.primary_span
+    if not match or use is None or use.file_name != file_name:
+        return
+    receiver = re.search(rb"(\w+)\s*\.\s*$", data[:use.byte_start])
+    function = enclosing_function(data, use.byte_start)
+    if receiver is None or function is None:
+        return
+    binding = _last_let(data, receiver[1], function.body_start, receiver.start())
+    if binding is None:
+        return
+    start, value_start, end, mutable = binding
+    pattern = ("Some" if match["kind"] == "Option" else "Ok") + f"({mutable}{receiver[1].decode()})"
+    value = data[value_start:end].decode("utf-8", "replace").strip()
+    exits = (["continue"] if in_loop(data, start) else []) + [_early_return(function.returns)]
+    for leave in filter(None, exits):
+        yield Suggestion(f"bind `{pattern}` and {leave.split()[0]} when there is none",
+                         (TextEdit(start, end, f"let {pattern} = {value} else {{ {leave}; }}"),), preferred=True)
+
+
+def _last_let(data: bytes, name: bytes, body_start: int, before: int) -> tuple[int, int, int, str] | None:
+    """The last `let name = value;` between body_start and before: the offsets of `let`, of
+    the value and of the closing `;`, and "mut " when the binding is mutable."""
+    found = None
+    for match in re.finditer(rb"\blet\s+(mut\s+)?" + re.escape(name) + rb"\s*(?::[^=;]+)?=(?!=)", data[:before]):
+        if match.start() > body_start:
+            found = match
+    if found is None:
+        return None
+    end = _statement_end(data, found.end())
+    return None if end < 0 else (found.start(), found.end(), end, "mut " if found[1] else "")
+
+
+def _statement_end(data: bytes, offset: int) -> int:
+    """The offset of the `;` ending the statement that runs through offset, or -1."""
+    depth = 0
+    for at in range(offset, len(data)):
+        depth += {ord("("): 1, ord("["): 1, ord("{"): 1, ord(")"): -1, ord("]"): -1, ord("}"): -1}.get(data[at], 0)
+        if depth < 0:
+            return -1
+        if depth == 0 and data[at] == ord(";"):
+            return at
+    return -1
+
+
+def _early_return(returns: str) -> str | None:
+    """The `return` that gives up on a function returning that type, or None for a `Result`
+    (its error is for the user to choose)."""
+    if returns.startswith("Option<"):
+        return "return None"
+    if returns.startswith("Vec<"):
+        return "return Vec::new()"
+    if returns.startswith(("Result<", "impl ", "&")):
+        return None
+    return EARLY_RETURN.get(returns, "return Default::default()")
