@@ -27,6 +27,7 @@ from sleepy_lsp.strategies import build_engine
 
 KOANS = Path(__file__).resolve().parent.parent / "koans"
 STRATEGIES = ("rustc", "memory", "model", "full")
+STUDY_FAMILIES = ("borrow", "trait_bounds", "result")  # the eval koans bc_, tb_ and rh_ pose the study's 30
 
 
 def measure(judge, koans, store, backend, samples, max_tokens) -> dict[str, dict]:
@@ -55,6 +56,9 @@ def table(title: str, rows: dict[str, dict], koans) -> str:
     for family in (*FAMILIES, "total"):
         n = counts.get(family, len(koans))
         out.append(f"| {family} | {n} | " + " | ".join(str(rows[s]["scores"].get(family, 0)) for s in STRATEGIES) + " |")
+    study = sum(counts[f] for f in STUDY_FAMILIES)
+    out.append(f"| the study's 30 problems | {study} | "
+               + " | ".join(str(sum(rows[s]["scores"].get(f, 0) for f in STUDY_FAMILIES)) for s in STRATEGIES) + " |")
     fmt = lambda v: "-" if v is None else f"{v:.1f}"
     out.append("| koans fixed per minute | | " + " | ".join(fmt(rows[s]["fixes_per_minute"]) for s in STRATEGIES) + " |")
     out.append("| first verified fix p50 (s) | | " + " | ".join(fmt(rows[s]["p50"]) for s in STRATEGIES) + " |")

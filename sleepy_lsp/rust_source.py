@@ -164,6 +164,42 @@ def is_constructed(data: bytes, enum: str, variant: str) -> bool:
     return any(m["after"] is None for m in use.finditer(data))
 
 
+@dataclass(frozen=True)
+class LetStatement:
+    """`let [mut ]name[: T] = value;`: where it starts and where its `;` is."""
+
+    name: str
+    mut: str  # "mut " or ""
+    value: str
+    start: int
+    end: int
+
+
+def last_let(data: bytes, name: str, after: int, before: int) -> LetStatement | None:
+    """The last statement binding name with `let` between the offsets after and before."""
+    found = None
+    binding = re.compile(rb"\blet\s+(mut\s+)?" + re.escape(name.encode()) + rb"\s*(?::[^=;]+)?=(?!=)")
+    for match in binding.finditer(data, after, before):
+        found = match
+    end = statement_end(data, found.end()) if found else -1
+    if end < 0:
+        return None
+    value = data[found.end():end].decode("utf-8", "replace").strip()
+    return LetStatement(name, "mut " if found[1] else "", value, found.start(), end)
+
+
+def statement_end(data: bytes, offset: int) -> int:
+    """The offset of the `;` ending the statement that runs through offset, or -1."""
+    depth = 0
+    for at in range(offset, len(data)):
+        depth += {ord("("): 1, ord("["): 1, ord("{"): 1, ord(")"): -1, ord("]"): -1, ord("}"): -1}.get(data[at], 0)
+        if depth < 0:
+            return -1
+        if depth == 0 and data[at] == ord(";"):
+            return at
+    return -1
+
+
 def in_loop(data: bytes, offset: int) -> bool:
     """Whether the innermost block around offset is a loop's body."""
     depth = 0

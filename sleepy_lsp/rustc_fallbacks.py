@@ -17,20 +17,17 @@ from typing import Iterator
 
 from .diagnostics import Diagnostic, Span
 from .edits import TextEdit
-from .rust_source import call_on, enclosing_function, expression_before, enum_variants, in_loop, is_constructed, labelled
+from .rust_source import (call_on, enclosing_function, enum_variants, expression_before, in_loop, is_constructed, labelled,
+                          last_let)
 from .rustc_notes import NEEDS_FROM
-from .rustc_suggestions import Suggestion
+from .rustc_suggestions import VALUES, Suggestion
 
 OPTION_FOR_RESULT = re.compile(r"expected `Result<(?P<value>.+), (?P<error>\w+)>`, found `Option<(?P=value)>`")
 TRY_ON_OPTION = re.compile(r"use `\.ok_or\(\.\.\.\)\?` to provide an error compatible with `Result<.+, (?P<error>\w+)>`")
 WRAPPED_RECEIVER = re.compile(r"no (?:field `\w+` on type|method named `\w+` found for enum) `(?P<kind>Option|Result)\b")
 CALL_ARGUMENT = re.compile(r"[(,]\s*&?(?:mut\s+)?(?P<name>[a-z_]\w*)\s*(?=[),])")
-STRING_TYPES = {"&str", "String", "&String", "&'static str"}
+STRING_TYPES = {"&str", "String", "&String", "&'static str"}  # parameters whose `.to_string()` fills a String field
 MAX_VARIANT_FIXES = 4
-# What a function returns when it gives up early, by its declared return type.
-EARLY_RETURN = {"()": "return", "bool": "return false", "String": "return String::new()"} | {
-    t: "return 0" for t in ("u8", "u16", "u32", "u64", "u128", "usize", "i8", "i16", "i32", "i64", "i128", "isize")
-} | {"f32": "return 0.0", "f64": "return 0.0"}
 
 
 def fallback_candidates(diagnostic: Diagnostic, file_name: str, data: bytes) -> list[Suggestion]:
@@ -90,7 +87,7 @@ def _variant_values(data: bytes, error: str, expression: str, offset: int, with_
     for variant, field in variants:
         if field is None:
             pairs.append((variant, ""))
-        elif field in STRING_TYPES - {"&'static str"}:
+        elif field == "String":
             pairs += [(variant, value) for value in values]
     return pairs[:MAX_VARIANT_FIXES]
 
@@ -107,50 +104,24 @@ def bind_or_leave(diagnostic: Diagnostic, file_name: str, data: bytes) -> Iterat
     function = enclosing_function(data, use.byte_start)
     if receiver is None or function is None:
         return
-    binding = _last_let(data, receiver[1], function.body_start, receiver.start())
+    binding = last_let(data, receiver[1].decode(), function.body_start, receiver.start())
     if binding is None:
         return
-    start, value_start, end, mutable = binding
-    pattern = ("Some" if match["kind"] == "Option" else "Ok") + f"({mutable}{receiver[1].decode()})"
-    value = data[value_start:end].decode("utf-8", "replace").strip()
-    exits = (["continue"] if in_loop(data, start) else []) + [_early_return(function.returns)]
+    pattern = ("Some" if match["kind"] == "Option" else "Ok") + f"({binding.mut}{binding.name})"
+    exits = (["continue"] if in_loop(data, binding.start) else []) + [_early_return(function.returns)]
     for leave in filter(None, exits):
+        replacement = f"let {pattern} = {binding.value} else {{ {leave}; }}"
         yield Suggestion(f"bind `{pattern}` and {leave.split()[0]} when there is none",
-                         (TextEdit(start, end, f"let {pattern} = {value} else {{ {leave}; }}"),), preferred=True)
-
-
-def _last_let(data: bytes, name: bytes, body_start: int, before: int) -> tuple[int, int, int, str] | None:
-    """The last `let name = value;` between body_start and before: the offsets of `let`, of
-    the value and of the closing `;`, and "mut " when the binding is mutable."""
-    found = None
-    for match in re.finditer(rb"\blet\s+(mut\s+)?" + re.escape(name) + rb"\s*(?::[^=;]+)?=(?!=)", data[:before]):
-        if match.start() > body_start:
-            found = match
-    if found is None:
-        return None
-    end = _statement_end(data, found.end())
-    return None if end < 0 else (found.start(), found.end(), end, "mut " if found[1] else "")
-
-
-def _statement_end(data: bytes, offset: int) -> int:
-    """The offset of the `;` ending the statement that runs through offset, or -1."""
-    depth = 0
-    for at in range(offset, len(data)):
-        depth += {ord("("): 1, ord("["): 1, ord("{"): 1, ord(")"): -1, ord("]"): -1, ord("}"): -1}.get(data[at], 0)
-        if depth < 0:
-            return -1
-        if depth == 0 and data[at] == ord(";"):
-            return at
-    return -1
+                         (TextEdit(binding.start, binding.end, replacement),), preferred=True)
 
 
 def _early_return(returns: str) -> str | None:
-    """The `return` that gives up on a function returning that type, or None for a `Result`
-    (its error is for the user to choose)."""
-    if returns.startswith("Option<"):
-        return "return None"
-    if returns.startswith("Vec<"):
-        return "return Vec::new()"
+    """The `return` that gives up on a function returning that type, or None where that needs
+    a value only the user can choose (an error, a reference)."""
+    if returns == "()":
+        return "return"
     if returns.startswith(("Result<", "impl ", "&")):
         return None
-    return EARLY_RETURN.get(returns, "return Default::default()")
+    if returns.startswith(("Option<", "Vec<")):
+        return "return None" if returns.startswith("Option<") else "return Vec::new()"
+    return f"return {VALUES.get(returns, 'Default::default()')}"
