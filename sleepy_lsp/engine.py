@@ -34,6 +34,7 @@ class FixContext:
     diagnostic: Diagnostic
     family: str
     cancel: threading.Event | None = None  # a provider doing slow work (the model) stops when it is set
+    errors: tuple[Diagnostic, ...] = ()  # every error of the check, so a fix can be applied at all alike ones
 
 
 @dataclass(frozen=True)
@@ -162,7 +163,7 @@ class FixEngine:
         family = classify(diagnostic)
         fixes = []
         try:
-            for candidate in self.candidates(FixContext(rel_path, code, diagnostic, family, cancel)):
+            for candidate in self.candidates(FixContext(rel_path, code, diagnostic, family, cancel, tuple(before.errors))):
                 if cancel is not None and cancel.is_set():
                     break
                 fix = self._verify(shadow, rel_path, code, before, diagnostic, family, candidate, cancel)
@@ -202,7 +203,7 @@ class FixEngine:
 
     def _settle_one(self, shadow, rel_path, text, after, target, cancel):
         """The first candidate that clears a revealed error without adding to the error count."""
-        for candidate in self.candidates(FixContext(rel_path, text, target, classify(target), cancel)):
+        for candidate in self.candidates(FixContext(rel_path, text, target, classify(target), cancel, tuple(after.errors))):
             if cancel is not None and cancel.is_set():
                 return None
             shadow.write(rel_path, candidate.text)

@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import Callable
 
 from .backends import Backend
+from .diagnostics import Diagnostic
 from .edits import apply_edits
 from .engine import Candidate, FixContext
 from .memory import MemoryIndex
 from .prompt import Example, answer_for, apply_line_edits, build_messages, parse_answer
 from .rustc_fallbacks import fallback_candidates
 from .rustc_notes import note_candidates
-from .rustc_suggestions import rustc_candidates
+from .rustc_suggestions import Suggestion, everywhere, rustc_candidates
 
 
 def describe(old: str, new: str) -> str:
@@ -26,15 +27,21 @@ def describe(old: str, new: str) -> str:
 
 
 class RustcProvider:
-    """The suggestions rustc attached to the diagnostic, then the fixes its notes describe, as candidates."""
+    """rustc's suggestions for the diagnostic and the fixes its notes describe (rustc_notes,
+    rustc_fallbacks), each also applied at every alike error of the file, as candidates."""
 
     name = "rustc"
 
     def propose(self, ctx: FixContext) -> list[Candidate]:
         found = []
         data = ctx.code.encode("utf-8")
-        suggestions = (rustc_candidates(ctx.diagnostic, ctx.rel_path) + note_candidates(ctx.diagnostic, ctx.rel_path, data)
-                       + fallback_candidates(ctx.diagnostic, ctx.rel_path, data))
+
+        def suggest(diagnostic: Diagnostic) -> list[Suggestion]:
+            return (rustc_candidates(diagnostic, ctx.rel_path) + note_candidates(diagnostic, ctx.rel_path, data)
+                    + fallback_candidates(diagnostic, ctx.rel_path, data))
+
+        suggestions = suggest(ctx.diagnostic)
+        suggestions += everywhere(ctx.diagnostic, suggestions, ctx.errors, suggest)
         for suggestion in sorted(suggestions, key=lambda s: not s.preferred):
             try:
                 text = apply_edits(ctx.code, suggestion.edits)

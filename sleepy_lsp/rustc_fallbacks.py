@@ -20,10 +20,11 @@ from .edits import TextEdit
 from .rust_source import (call_on, enclosing_function, enum_variants, expression_before, in_loop, is_constructed, labelled,
                           last_let)
 from .rustc_notes import NEEDS_FROM
-from .rustc_suggestions import VALUES, Suggestion
+from .rustc_suggestions import Suggestion, plain_value
 
 OPTION_FOR_RESULT = re.compile(r"expected `Result<(?P<value>.+), (?P<error>\w+)>`, found `Option<(?P=value)>`")
 TRY_ON_OPTION = re.compile(r"use `\.ok_or\(\.\.\.\)\?` to provide an error compatible with `Result<.+, (?P<error>\w+)>`")
+RESULT_FOR_OPTION = re.compile(r"expected `Option<[^`]*>`, found `Result<[^`]*>`")
 WRAPPED_RECEIVER = re.compile(r"no (?:field `\w+` on type|method named `\w+` found for enum) `(?P<kind>Option|Result)\b")
 CALL_ARGUMENT = re.compile(r"[(,]\s*&?(?:mut\s+)?(?P<name>[a-z_]\w*)\s*(?=[),])")
 STRING_TYPES = {"&str", "String", "&String", "&'static str"}  # parameters whose `.to_string()` fills a String field
@@ -32,7 +33,7 @@ MAX_VARIANT_FIXES = 4
 
 def fallback_candidates(diagnostic: Diagnostic, file_name: str, data: bytes) -> list[Suggestion]:
     """Every rule's edits for the diagnostic (data is the file's bytes; spans count bytes)."""
-    return [s for rule in (wrap_the_error, bind_or_leave) for s in rule(diagnostic, file_name, data)]
+    return [s for rule in (wrap_the_error, discard_as_none, bind_or_leave) for s in rule(diagnostic, file_name, data)]
 
 
 def wrap_the_error(diagnostic: Diagnostic, file_name: str, data: bytes) -> Iterator[Suggestion]:
@@ -42,28 +43,47 @@ def wrap_the_error(diagnostic: Diagnostic, file_name: str, data: bytes) -> Itera
     found = _fallible_expression(diagnostic, file_name, data)
     if found is None:
         return
-    expression, error, is_option = found
+    expression, error, is_option, source = found
+    holder = next((v for v, field in enum_variants(data, error) if source and field
+                   and field.split("::")[-1] == source.split("::")[-1]), None)
+    if holder:  # the enum has a variant for exactly this error
+        yield Suggestion(f"return the error as `{error}::{holder}`",
+                         tuple(call_on(data, expression, f".map_err({error}::{holder})")))
+        return
     text = data[expression.byte_start:expression.byte_end].decode("utf-8", "replace")
+    if error == "String" and is_option:  # a message the user will want to reword, but it compiles and says what failed
+        message = " ".join(text.split()).replace("\\", "\\\\").replace('"', '\\"')
+        built = f'"no value from `{message}`".to_string()'
+        yield Suggestion("return an error message", tuple(call_on(data, expression, f".ok_or_else(|| {built})")))
     for variant, value in _variant_values(data, error, text, expression.byte_start, with_err=not is_option):
         built = f"{error}::{variant}" + (f"({value})" if value else "")
         yield Suggestion(f"return the error as `{built}`",
                          tuple(call_on(data, expression, _conversion(built, value, is_option))))
 
 
-def _fallible_expression(diagnostic: Diagnostic, file_name: str, data: bytes) -> tuple[Span, str, bool] | None:
-    """The span of the Option or foreign Result, the error enum it must become, and whether
-    it is an Option."""
+def discard_as_none(diagnostic: Diagnostic, file_name: str, data: bytes) -> Iterator[Suggestion]:
+    """E0308 "expected `Option<_>`, found `Result<u32, ParseIntError>`" (a `filter_map` closure,
+    an Option-returning function): `.ok()`, dropping the error."""
+    primary = diagnostic.primary_span
+    if primary and primary.file_name == file_name and RESULT_FOR_OPTION.search(primary.label or ""):
+        yield Suggestion("turn the `Result` into an `Option` with `.ok()`", tuple(call_on(data, primary, ".ok()")))
+
+
+def _fallible_expression(diagnostic: Diagnostic, file_name: str,
+                         data: bytes) -> tuple[Span, str, bool, str | None] | None:
+    """The span of the Option or foreign Result, the error type it must become, whether it
+    is an Option, and the foreign error's type."""
     primary = diagnostic.primary_span
     if primary is None or primary.file_name != file_name:
         return None
     if returned := OPTION_FOR_RESULT.search(primary.label or ""):
-        return primary, returned["error"], True
+        return primary, returned["error"], True, None
     if tried := TRY_ON_OPTION.search(primary.label or ""):  # the span is the `?`; the Option is the chain before it
         chain = replace(primary, byte_start=expression_before(data, primary.byte_start), byte_end=primary.byte_start)
-        return chain, tried["error"], True
+        return chain, tried["error"], True, None
     needs = next((m for c in diagnostic.children if (m := NEEDS_FROM.search(c.message))), None)
     expression = labelled(diagnostic.spans, "this can't be annotated with `?`", file_name)
-    return (expression, needs["target"], False) if needs and expression else None
+    return (expression, needs["target"], False, needs["source"]) if needs and expression else None
 
 
 def _conversion(built: str, value: str, is_option: bool) -> str:
@@ -118,10 +138,5 @@ def bind_or_leave(diagnostic: Diagnostic, file_name: str, data: bytes) -> Iterat
 def _early_return(returns: str) -> str | None:
     """The `return` that gives up on a function returning that type, or None where that needs
     a value only the user can choose (an error, a reference)."""
-    if returns == "()":
-        return "return"
-    if returns.startswith(("Result<", "impl ", "&")):
-        return None
-    if returns.startswith(("Option<", "Vec<")):
-        return "return None" if returns.startswith("Option<") else "return Vec::new()"
-    return f"return {VALUES.get(returns, 'Default::default()')}"
+    value = plain_value(returns)
+    return "return" if returns == "()" else f"return {value}" if value else None

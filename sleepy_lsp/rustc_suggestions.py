@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Callable
 
 from .diagnostics import Diagnostic, Span
 from .edits import TextEdit
@@ -47,6 +48,16 @@ def fill_placeholders(text: str, message: str) -> str | None:
     return filled
 
 
+def plain_value(type_name: str) -> str | None:
+    """A value of the type that compiles (`0`, `false`, `None`, `Vec::new()`, else
+    `Default::default()`), or None where only the user knows one (an error, a reference)."""
+    if type_name.startswith(("Result<", "impl ", "&")) and type_name != "&str":
+        return None
+    if type_name.startswith(("Option<", "Vec<")):
+        return "None" if type_name.startswith("Option<") else "Vec::new()"
+    return VALUES.get(type_name, "Default::default()")
+
+
 def _usable(spans: list[Span], file_name: str) -> bool:
     return all(s.file_name == file_name and s.suggestion_applicability in USABLE | {PLACEHOLDERS} for s in spans)
 
@@ -78,6 +89,25 @@ def rustc_candidates(diagnostic: Diagnostic, file_name: str) -> list[Suggestion]
     if len(candidates) > 1 and _disjoint(union):
         candidates.append(Suggestion("; ".join(dict.fromkeys(c.message for c in candidates)), union))
     return candidates
+
+
+def everywhere(diagnostic: Diagnostic, suggestions: list[Suggestion], errors: tuple[Diagnostic, ...],
+               suggest: Callable[[Diagnostic], list[Suggestion]]) -> list[Suggestion]:
+    """Each of the diagnostic's suggestions applied also at every alike error (same code,
+    message and label) that suggest() gives a suggestion with the same help, as `cargo fix`
+    would: seven string patterns matched against a `char` are one fix, not seven rounds."""
+    def label(d: Diagnostic) -> str | None:
+        return d.primary_span.label if d.primary_span else None
+
+    key = (diagnostic.code, diagnostic.message, label(diagnostic))
+    others = [suggest(d) for d in errors if d is not diagnostic and (d.code, d.message, label(d)) == key]
+    combined = []
+    for suggestion in suggestions if others else []:
+        same = [s for found in others for s in found if s.message == suggestion.message]
+        edits = tuple(dict.fromkeys(e for s in (suggestion, *same) for e in s.edits))  # one `impl` serves all
+        if same and _disjoint(edits):
+            combined.append(Suggestion(f"{suggestion.message} (all {len(same) + 1})", edits, suggestion.preferred))
+    return combined
 
 
 def _edits(spans: list[Span], message: str) -> tuple[TextEdit, ...] | None:

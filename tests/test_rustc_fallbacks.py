@@ -82,6 +82,19 @@ pub fn mean(values: &[u32]) -> f64 {
 }
 """
 
+OPTION_TRIED_FOR_A_MESSAGE = """\
+pub fn first_word(text: &str) -> Result<String, String> {
+    let word = text.split_whitespace().next()?;
+    Ok(word.to_uppercase())
+}
+"""
+
+RESULT_FOR_AN_OPTION = """\
+pub fn codes(text: &str) -> Vec<u8> {
+    text.split(',').filter_map(|t| t.trim().parse::<u8>()).collect()
+}
+"""
+
 FIELD_OF_AN_OPTION = """\
 use std::collections::HashMap;
 
@@ -117,11 +130,14 @@ pub fn total(prices: &HashMap<&str, Item>, basket: &[&str]) -> u32 {
     (FOREIGN_ERROR, "let stored = lookup(users, name).map_err(|_| LoginError::NoSuchUser(name.to_string()))?;"),
     (OPTION_RETURNED, ".position(|t| t == title).ok_or_else(|| ShelfError::Missing(title.to_string()))"),
     (OPTION_TRIED, "let a = stack.pop().ok_or(StackError::Underflow)?;"),
+    (OPTION_TRIED_FOR_A_MESSAGE,
+     'text.split_whitespace().next().ok_or_else(|| "no value from `text.split_whitespace().next()`".to_string())?'),
+    (RESULT_FOR_AN_OPTION, ".filter_map(|t| t.trim().parse::<u8>().ok())"),
     (TRY_READING_A_FILE, ("pub fn line_count(path: &str) -> std::io::Result<usize> {", "Ok(text.lines().count())")),
     (INTEGER_QUOTIENT, "sum as f64 / values.len() as f64"),
     (FIELD_OF_AN_OPTION, "let Some(item) = items.get_mut(name) else { return false; };"),
     (FIELD_IN_A_LOOP, "let Some(item) = prices.get(name) else { continue; };"),
-], ids=["map_err", "ok_or_else", "ok_or", "io_result", "float_division", "let_else_return", "let_else_continue"])
+], ids=["map_err", "ok_or_else", "ok_or", "message", "ok", "io_result", "float_division", "let_else_return", "let_else_continue"])
 def test_the_best_fix_handles_the_case_rather_than_panicking(tmp_path, code, best):
     with shadow_of_files({"Cargo.toml": default_manifest("fallbacks"), "src/lib.rs": code},
                          tmp_path / "target") as shadow:

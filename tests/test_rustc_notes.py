@@ -124,6 +124,74 @@ pub fn workers(text: &str) -> Result<u32, ConfigError> {
 }
 """
 
+WIDEN_IN_ASSIGNMENT = """\
+pub fn total_bytes(sizes: &[u32]) -> u64 {
+    let mut total: u64 = 0;
+    for size in sizes {
+        total += *size;
+    }
+    total
+}
+"""
+
+F64_ARGUMENT = """\
+pub struct Gauge { pub level: f32 }
+
+impl Gauge {
+    pub fn set(&mut self, level: f32) { self.level = level; }
+}
+
+pub fn read(gauge: &mut Gauge, text: &str) {
+    if let Ok(level) = text.parse::<f64>() {
+        gauge.set(level * 0.5);
+    }
+}
+"""
+
+COLLECT_STRINGS = """\
+pub fn words(line: &str) -> Vec<String> {
+    line.split_whitespace().filter(|w| w.len() > 2).collect()
+}
+"""
+
+COLLECT_CLONES = """\
+#[derive(Clone)]
+pub struct Tag(pub u8);
+
+pub fn kept(tags: &[Tag]) -> Vec<Tag> {
+    tags.iter().filter(|t| t.0 > 1).collect()
+}
+"""
+
+IF_WITHOUT_ELSE = """\
+pub fn bonus(points: u32) -> u32 {
+    if points > 100 {
+        points / 10
+    }
+}
+"""
+
+OK_BEFORE_TRY = """\
+pub fn minutes(text: &str) -> Option<u32> {
+    let (h, m) = text.split_once(':')?;
+    let h = h.parse::<u32>()?;
+    Some(h * 60 + m.parse::<u32>().ok()?)
+}
+"""
+
+STD_TYPO = """\
+use std::colections::HashMap;
+
+pub fn empty() -> HashMap<u8, u8> { HashMap::new() }
+"""
+
+COLLECT_RESULTS = """\
+pub fn numbers(line: &str) -> Result<Vec<i32>, std::num::ParseIntError> {
+    let parsed: Vec<i32> = line.split(' ').map(|w| w.parse::<i32>()).collect();
+    Ok(parsed)
+}
+"""
+
 
 @pytest.mark.parametrize("code, title, fixed", [
     (CLONE_THE_VALUE, "derive `Clone` for `Ticket` and clone the value", "archive.push(ticket.clone());"),
@@ -142,7 +210,17 @@ pub fn workers(text: &str) -> Result<u32, ConfigError> {
     (FROM_FOR_THE_VARIANT, "convert `ParseIntError` into `ConfigError::BadNumber` with `From`",
      "impl From<ParseIntError> for ConfigError {\n    fn from(err: ParseIntError) -> Self {\n"
      "        ConfigError::BadNumber(err)"),
-], ids=["clone", "copy", "derive", "variant", "option", "arc", "result", "owned", "try", "supertraits", "from"])
+    (WIDEN_IN_ASSIGNMENT, "convert the `u32` to `u64` losslessly", "total += u64::from(*size);"),
+    (F64_ARGUMENT, "round the `f64` to `f32`", "gauge.set((level * 0.5) as f32);"),
+    (COLLECT_STRINGS, "turn each item into a `String` before collecting", ".map(|s| s.to_string()).collect()"),
+    (COLLECT_CLONES, "clone each `Tag` before collecting", ".filter(|t| t.0 > 1).cloned().collect()"),
+    (IF_WITHOUT_ELSE, "add an `else` giving `0`", "        points / 10\n    } else {\n        0\n    }\n}"),
+    (OK_BEFORE_TRY, "discard the error with `.ok()?`", "let h = h.parse::<u32>().ok()?;"),
+    (STD_TYPO, "use `std::collections`", "use std::collections::HashMap;"),
+    (COLLECT_RESULTS, "collect into a `Result` and return early on the first failure",
+     ".map(|w| w.parse::<i32>()).collect::<Result<_, _>>()?;"),
+], ids=["clone", "copy", "derive", "variant", "option", "arc", "result", "owned", "try", "supertraits", "from",
+        "widen", "f32", "collect_strings", "collect_clones", "else", "ok", "std", "collect_results"])
 def test_a_fix_rustc_describes_in_words_is_built_and_compiles(tmp_path, code, title, fixed):
     with shadow_of_files({"Cargo.toml": default_manifest("notes"), "src/lib.rs": code}, tmp_path / "target") as shadow:
         before = shadow.check()

@@ -81,3 +81,28 @@ def test_filled_placeholder_suggestions_are_verified_by_cargo(tmp_path):
             fixed[diag.code] = [f.new_text for f in fixes if f.verified]
     assert any('greet(name, "")' in text for text in fixed["E0061"])
     assert any('.cloned().expect("the value should be present")' in text for text in fixed["E0308"])
+
+
+CHAR_PATTERNS = """\
+pub fn kind(c: char) -> u8 {
+    match c {
+        "+" => 1,
+        "-" => 2,
+        "*" => 3,
+        _ => 0,
+    }
+}
+"""
+
+
+def test_a_suggestion_repeated_at_alike_errors_is_also_offered_for_all_of_them(tmp_path):
+    with shadow_of_files({"Cargo.toml": default_manifest("alike"), "src/lib.rs": CHAR_PATTERNS},
+                         tmp_path / "target") as shadow:
+        before = shadow.check()
+        assert len(before.errors) == 3
+        fixes = FixEngine([RustcProvider()], max_rounds=1).fixes(shadow, "src/lib.rs", CHAR_PATTERNS, before,
+                                                                 before.errors[1])
+    best = fixes[0]
+    assert best.verified and best.errors_left == 0 and best.title.endswith("(all 3)")
+    assert "'+' => 1,\n        '-' => 2,\n        '*' => 3," in best.new_text
+    assert any(f.verified and f.errors_left == 2 for f in fixes[1:]), "the single fix is still offered"
