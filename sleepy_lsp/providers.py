@@ -10,7 +10,6 @@ from .edits import apply_edits
 from .engine import Candidate, FixContext
 from .memory import MemoryIndex
 from .prompt import Example, answer_for, apply_line_edits, build_messages, parse_answer
-from .rustc_fallbacks import fallback_candidates
 from .rustc_notes import note_candidates
 from .rustc_suggestions import Suggestion, everywhere, rustc_candidates
 
@@ -27,8 +26,8 @@ def describe(old: str, new: str) -> str:
 
 
 class RustcProvider:
-    """rustc's suggestions for the diagnostic and the fixes its notes describe (rustc_notes,
-    rustc_fallbacks), each also applied at every alike error of the file, as candidates."""
+    """rustc's suggestions for the diagnostic and the fixes its words describe (rustc_notes),
+    each also applied at every alike error of the file, as candidates."""
 
     name = "rustc"
 
@@ -37,8 +36,7 @@ class RustcProvider:
         data = ctx.code.encode("utf-8")
 
         def suggest(diagnostic: Diagnostic) -> list[Suggestion]:
-            return (rustc_candidates(diagnostic, ctx.rel_path) + note_candidates(diagnostic, ctx.rel_path, data)
-                    + fallback_candidates(diagnostic, ctx.rel_path, data))
+            return rustc_candidates(diagnostic, ctx.rel_path) + note_candidates(diagnostic, ctx.rel_path, data)
 
         suggestions = suggest(ctx.diagnostic)
         suggestions += everywhere(ctx.diagnostic, suggestions, ctx.errors, suggest)

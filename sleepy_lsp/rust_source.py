@@ -147,15 +147,29 @@ def enclosing_function(data: bytes, offset: int) -> Function | None:
     return Function(parameters, returns, found.end() - 1)
 
 
+def enum_body(data: bytes, name: str) -> tuple[int, int] | None:
+    """The offsets of the braces around the body of the enum `name` in data."""
+    header = re.search(rb"\benum\s+" + re.escape(name.encode()) + rb"\b[^{;]*\{", data)
+    end = closing_brace(data, header.end() - 1) if header else -1
+    return (header.end() - 1, end) if end >= 0 else None
+
+
 def enum_variants(data: bytes, name: str) -> list[tuple[str, str | None]]:
     """The unit variants (field None) and one-field tuple variants of the enum `name` in data;
     struct variants and variants with several fields are left out."""
-    header = re.search(rb"\benum\s+" + re.escape(name.encode()) + rb"\b[^{;]*\{", data)
-    end = closing_brace(data, header.end() - 1) if header else -1
-    if end < 0:
+    body = enum_body(data, name)
+    if body is None:
         return []
-    body = re.sub(r"//[^\n]*", "", data[header.end():end].decode("utf-8", "replace"))
-    return [(m["name"], m["field"]) for line in _split_top_level(body) if (m := VARIANT.match(line.strip() + ","))]
+    text = re.sub(r"//[^\n]*", "", data[body[0] + 1:body[1]].decode("utf-8", "replace"))
+    return [(m["name"], m["field"]) for line in _split_top_level(text) if (m := VARIANT.match(line.strip() + ","))]
+
+
+def variant_holding(data: bytes, enum: str, type_name: str) -> tuple[str, str] | None:
+    """The one variant of enum whose field is type_name (however its path is spelled), with the
+    field as spelled; None when no variant or several hold it."""
+    last = type_name.split("::")[-1]
+    holders = [(v, field) for v, field in enum_variants(data, enum) if field and field.split("::")[-1] == last]
+    return holders[0] if len(holders) == 1 else None
 
 
 def is_constructed(data: bytes, enum: str, variant: str) -> bool:

@@ -18,10 +18,10 @@ from typing import Iterator
 from .diagnostics import Diagnostic, Span
 from .edits import TextEdit
 from .rust_source import (call_on, enclosing_function, enum_variants, expression_before, in_loop, is_constructed, labelled,
-                          last_let)
-from .rustc_notes import NEEDS_FROM
-from .rustc_suggestions import Suggestion, plain_value
+                          last_let, variant_holding)
+from .rustc_suggestions import Rule, Suggestion, plain_value
 
+NEEDS_FROM = re.compile(r"`(?P<target>\w+)` needs to implement `From<(?P<source>[\w:]+)>`")
 OPTION_FOR_RESULT = re.compile(r"expected `Result<(?P<value>.+), (?P<error>\w+)>`, found `Option<(?P=value)>`")
 TRY_ON_OPTION = re.compile(r"use `\.ok_or\(\.\.\.\)\?` to provide an error compatible with `Result<.+, (?P<error>\w+)>`")
 RESULT_FOR_OPTION = re.compile(r"expected `Option<[^`]*>`, found `Result<[^`]*>`")
@@ -29,11 +29,6 @@ WRAPPED_RECEIVER = re.compile(r"no (?:field `\w+` on type|method named `\w+` fou
 CALL_ARGUMENT = re.compile(r"[(,]\s*&?(?:mut\s+)?(?P<name>[a-z_]\w*)\s*(?=[),])")
 STRING_TYPES = {"&str", "String", "&String", "&'static str"}  # parameters whose `.to_string()` fills a String field
 MAX_VARIANT_FIXES = 4
-
-
-def fallback_candidates(diagnostic: Diagnostic, file_name: str, data: bytes) -> list[Suggestion]:
-    """Every rule's edits for the diagnostic (data is the file's bytes; spans count bytes)."""
-    return [s for rule in (wrap_the_error, discard_as_none, bind_or_leave) for s in rule(diagnostic, file_name, data)]
 
 
 def wrap_the_error(diagnostic: Diagnostic, file_name: str, data: bytes) -> Iterator[Suggestion]:
@@ -44,11 +39,10 @@ def wrap_the_error(diagnostic: Diagnostic, file_name: str, data: bytes) -> Itera
     if found is None:
         return
     expression, error, is_option, source = found
-    holder = next((v for v, field in enum_variants(data, error) if source and field
-                   and field.split("::")[-1] == source.split("::")[-1]), None)
+    holder = variant_holding(data, error, source) if source else None
     if holder:  # the enum has a variant for exactly this error
-        yield Suggestion(f"return the error as `{error}::{holder}`",
-                         tuple(call_on(data, expression, f".map_err({error}::{holder})")))
+        yield Suggestion(f"return the error as `{error}::{holder[0]}`",
+                         tuple(call_on(data, expression, f".map_err({error}::{holder[0]})")))
         return
     text = data[expression.byte_start:expression.byte_end].decode("utf-8", "replace")
     if error == "String" and is_option:  # a message the user will want to reword, but it compiles and says what failed
@@ -140,3 +134,6 @@ def _early_return(returns: str) -> str | None:
     a value only the user can choose (an error, a reference)."""
     value = plain_value(returns)
     return "return" if returns == "()" else f"return {value}" if value else None
+
+
+RULES: tuple[Rule, ...] = (wrap_the_error, discard_as_none, bind_or_leave)

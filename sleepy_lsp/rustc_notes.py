@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import difflib
 import re
-from typing import Callable, Iterator
+from typing import Iterator
 
+from . import rustc_conversions, rustc_fallbacks
 from .diagnostics import Diagnostic
 from .edits import TextEdit
-from .rust_source import binds_tightly, call_on, closing_brace, derive, in_file, indent_of_next_line, labelled
-from .rustc_suggestions import Suggestion, plain_value
+from .rust_source import call_on, derive, enum_body, in_file, indent_of_next_line, labelled, variant_holding
+from .rustc_fallbacks import NEEDS_FROM
+from .rustc_suggestions import Rule, Suggestion
 
 CLONE_NOTE = re.compile(r"if `(?P<type>[^`]+)` implemented `Clone`, you could clone the value")
 MISSING_METHOD = re.compile(
@@ -32,13 +34,6 @@ LOCAL_REFERENCE = re.compile(r"cannot return (?:value referencing|reference to) 
 # `&name`, `&name[..]`, `name.as_str()` and the like: the borrow that an owned return drops.
 BORROW_OF = re.compile(r"&(?P<a>\w+)(?:\[\.\.\])?|(?P<b>\w+)\.(?:as_str|as_slice|as_ref)\(\)")
 RETURNED_REFERENCE = re.compile(rb"->\s*&(?:'\w+\s+)?(?P<type>str|\[[^\]{]+\]|[\w:<>]+)\s*(?:where\b[^{]*)?\{")
-FLOAT_FOR_INTEGER = re.compile(r"expected `(?P<float>f32|f64)`, found `[iu](?:8|16|32|64|128|size)`")
-QUOTIENT = re.compile(r"(?P<a>[^/]+?)\s*/\s*(?P<b>[^/]+)", re.S)
-INTEGER_CAST = re.compile(r"\s+as\s+[iu](?:8|16|32|64|128|size)$")
-NUMBER_FOR_NUMBER = re.compile(r"^expected `(?P<want>[iuf]\w+)`, found `(?P<found>[iuf]\w+)`$")
-NOT_COLLECTABLE = re.compile(
-    r"a value of type `[\w:]+<(?P<want>[^`<>]+)>` cannot be built from an iterator over elements of type `(?P<item>[^`]+)`")
-MISSING_ELSE = re.compile(r"expected `(?P<type>[^`]+)`, found `\(\)`")
 DISCARD_THE_ERROR = re.compile(r"use `\.ok\(\)\?` if you want to discard")
 NOT_IN_STD = re.compile(r"could not find `(?P<name>\w+)` in `(?:std|core)`")
 STD_MODULES = (
@@ -46,15 +41,6 @@ STD_MODULES = (
     "future hash hint io iter marker mem net num ops option os panic path pin prelude primitive process ptr rc result "
     "slice str string sync task thread time vec").split()
 DERIVE_HELP = re.compile(r"consider annotating `(?P<type>[^`]+)` with `#\[derive\((?P<traits>[^)]*)\)\]`")
-NEEDS_FROM = re.compile(r"`(?P<target>\w+)` needs to implement `From<(?P<source>[\w:]+)>`")
-TUPLE_VARIANT = re.compile(r"(?m)^\s*(?P<variant>\w+)\(\s*(?P<type>[\w:]+)\s*,?\s*\)")  # one field
-
-# The lossless conversions `From` implements between number types: found type -> wider types.
-WIDER = {
-    "u8": "u16 u32 u64 u128 usize i16 i32 i64 i128 isize f32 f64", "u16": "u32 u64 u128 usize i32 i64 i128 f32 f64",
-    "u32": "u64 u128 i64 i128 f64", "u64": "u128 i128", "i8": "i16 i32 i64 i128 isize f32 f64",
-    "i16": "i32 i64 i128 isize f32 f64", "i32": "i64 i128 f64", "i64": "i128", "f32": "f64",
-}
 
 # A trait `#[derive]` can implement, with the supertraits its derive needs.
 DERIVABLE = {
@@ -63,19 +49,17 @@ DERIVABLE = {
     "Ord": ("PartialEq", "Eq", "PartialOrd", "Ord"),
 }
 
-# A rule reads one diagnostic and the file's bytes (spans count bytes) and yields its fixes.
-Rule = Callable[[Diagnostic, str, bytes], Iterator[Suggestion]]
-
 
 def note_candidates(diagnostic: Diagnostic, file_name: str, data: bytes) -> list[Suggestion]:
-    """Every rule's edits for the diagnostic.
+    """Every rule's edits for the diagnostic: this module's, the conversions' and the fallbacks'.
 
     Args:
         diagnostic: one rustc error with its children.
         file_name: the crate-relative path of the file being fixed; spans elsewhere are not edited.
         data: that file's text as UTF-8 (rustc's spans count bytes).
     """
-    return [suggestion for rule in RULES for suggestion in rule(diagnostic, file_name, data)]
+    rules = RULES + rustc_conversions.RULES + rustc_fallbacks.RULES
+    return [suggestion for rule in rules for suggestion in rule(diagnostic, file_name, data)]
 
 
 def clone_the_value(diagnostic: Diagnostic, file_name: str, data: bytes) -> Iterator[Suggestion]:
@@ -218,97 +202,17 @@ def convert_the_error(diagnostic: Diagnostic, file_name: str, data: bytes) -> It
     of that enum holds a ParseFloatError: implement `From` with that variant, as `#[from]` would."""
     for child in diagnostic.children:
         match = NEEDS_FROM.search(child.message)
-        definition = next((s for s in child.spans if s.file_name == file_name), None)
-        if not match or definition is None:
+        if not match or not any(s.file_name == file_name for s in child.spans):
             continue
-        header = data[definition.byte_start:definition.byte_end].decode("utf-8", "replace")
-        body_start = data.find(b"{", definition.byte_end)
-        body_end = closing_brace(data, body_start)
-        if not re.search(rf"\benum\s+{match['target']}\b", header) or body_end < 0:
+        target, source = match["target"], match["source"].split("::")[-1]
+        holder, body = variant_holding(data, target, source), enum_body(data, target)
+        if holder is None or body is None:
             continue
-        source = match["source"].split("::")[-1]
-        holders = [m for m in TUPLE_VARIANT.finditer(data[body_start:body_end].decode("utf-8", "replace"))
-                   if m["type"].split("::")[-1] == source]
-        if len(holders) != 1:
-            continue
-        target, variant, spelled = match["target"], holders[0]["variant"], holders[0]["type"]
+        variant, spelled = holder
         impl = (f"\n\nimpl From<{spelled}> for {target} {{\n    fn from(err: {spelled}) -> Self {{\n"
                 f"        {target}::{variant}(err)\n    }}\n}}")
         yield Suggestion(f"convert `{source}` into `{target}::{variant}` with `From`",
-                         (TextEdit(body_end + 1, body_end + 1, impl),))
-
-
-def divide_as_floats(diagnostic: Diagnostic, file_name: str, data: bytes) -> Iterator[Suggestion]:
-    """E0308 "expected `f64`, found `u32`" on an integer quotient: divide as floats. rustc's own
-    `(a / b).into()` compiles too, but converts after the division has dropped the fraction,
-    so this one is preferred."""
-    primary = diagnostic.primary_span
-    if primary is None or primary.file_name != file_name:
-        return
-    wanted = FLOAT_FOR_INTEGER.search(primary.label or "")
-    quotient = QUOTIENT.fullmatch(data[primary.byte_start:primary.byte_end].decode("utf-8", "replace"))
-    if wanted and quotient:
-        float_type = wanted["float"]
-        divided = " / ".join(_as_float(quotient[side], float_type) for side in ("a", "b"))
-        yield Suggestion(f"divide as `{float_type}`, keeping the fraction",
-                         (TextEdit(primary.byte_start, primary.byte_end, divided),), preferred=True)
-
-
-def widen_the_number(diagnostic: Diagnostic, file_name: str, data: bytes) -> Iterator[Suggestion]:
-    """E0308 "expected `u64`, found `u32`" where rustc offers no conversion (a compound
-    assignment, an argument): `u64::from(x)` when it is lossless, `x as f32` for an f64."""
-    primary = diagnostic.primary_span
-    match = NUMBER_FOR_NUMBER.match(primary.label or "") if primary and primary.file_name == file_name else None
-    if not match:
-        return
-    want, found = match["want"], match["found"]
-    expression = data[primary.byte_start:primary.byte_end].decode("utf-8", "replace")
-    if want in WIDER.get(found, "").split() and not QUOTIENT.fullmatch(expression):  # see divide_as_floats
-        yield Suggestion(f"convert the `{found}` to `{want}` losslessly",
-                         (TextEdit(primary.byte_start, primary.byte_end, f"{want}::from({expression})"),))
-    elif (found, want) == ("f64", "f32"):
-        operand = expression if binds_tightly(expression) else f"({expression})"
-        yield Suggestion("round the `f64` to `f32`", (TextEdit(primary.byte_start, primary.byte_end, f"{operand} as f32"),))
-
-
-def collect_owned(diagnostic: Diagnostic, file_name: str, data: bytes) -> Iterator[Suggestion]:
-    """E0277 "a value of type `Vec<String>` cannot be built from an iterator over elements of
-    type `&str`": own each item before collecting (`.map(|s| s.to_string())`, or `.cloned()`);
-    for items of `Result<f64, E>`, collect into a `Result` and `?` it."""
-    match = NOT_COLLECTABLE.search(diagnostic.message)
-    use = diagnostic.primary_span
-    if not match or use is None or use.file_name != file_name:
-        return
-    dot = data.rfind(b".", 0, use.byte_start)
-    if dot < 0 or data[dot + 1:use.byte_start].strip():
-        return
-    want, item = match["want"], match["item"]
-    wrapper = re.fullmatch(rf"(?P<kind>Result|Option)<{re.escape(want)}\b.*>", item)
-    if wrapper and data[use.byte_end:use.byte_end + 2] == b"()":
-        kind = wrapper["kind"]
-        yield Suggestion(f"collect into a `{kind}` and return early on the first failure",
-                         (TextEdit(use.byte_end, use.byte_end, f"::<{kind}<_{', _' if kind == 'Result' else ''}>>"),
-                          TextEdit(use.byte_end + 2, use.byte_end + 2, "?")))
-    elif want == "String" and item.lstrip("&") in ("str", "String"):
-        yield Suggestion("turn each item into a `String` before collecting",
-                         (TextEdit(dot, dot, ".map(|s| s.to_string())"),))
-    elif item == f"&{want}":
-        yield Suggestion(f"clone each `{want}` before collecting", (TextEdit(dot, dot, ".cloned()"),))
-
-
-def else_with_default(diagnostic: Diagnostic, file_name: str, data: bytes) -> Iterator[Suggestion]:
-    """E0317 "`if` may be missing an `else` clause" whose value must be a `u32`: an `else`
-    giving the type's plain value (`0`, `false`, `None`, `String::new()`)."""
-    primary = diagnostic.primary_span
-    match = MISSING_ELSE.search(primary.label or "") if primary and diagnostic.code == "E0317" else None
-    value = plain_value(match["type"]) if match and primary.file_name == file_name else None
-    if value is None:
-        return
-    line_start = data.rfind(b"\n", 0, primary.byte_start) + 1
-    indent = data[line_start:primary.byte_start]
-    indent = indent[: len(indent) - len(indent.lstrip())].decode()
-    yield Suggestion(f"add an `else` giving `{value}`",
-                     (TextEdit(primary.byte_end, primary.byte_end, f" else {{\n{indent}    {value}\n{indent}}}"),))
+                         (TextEdit(body[1] + 1, body[1] + 1, impl),))
 
 
 def discard_the_error(diagnostic: Diagnostic, file_name: str, data: bytes) -> Iterator[Suggestion]:
@@ -326,13 +230,8 @@ def std_module_typo(diagnostic: Diagnostic, file_name: str, data: bytes) -> Iter
         yield Suggestion(f"use `std::{name}`", (TextEdit(primary.byte_start, primary.byte_end, name),))
 
 
-def _as_float(operand: str, float_type: str) -> str:
-    operand = INTEGER_CAST.sub("", operand.strip())  # `len() as u32` becomes `len() as f64`
-    return f"{operand} as {float_type}" if binds_tightly(operand) else f"({operand}) as {float_type}"
-
-
 RULES: tuple[Rule, ...] = (
     clone_the_value, derive_missing_trait, derive_with_supertraits, add_enum_variant, default_the_option,
     rc_to_arc, return_what_the_body_returns, return_an_owned_value, return_a_result_for_try, convert_the_error,
-    divide_as_floats, widen_the_number, collect_owned, else_with_default, discard_the_error, std_module_typo,
+    discard_the_error, std_module_typo,
 )

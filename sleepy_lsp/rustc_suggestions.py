@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, Iterator
 
 from .diagnostics import Diagnostic, Span
 from .edits import TextEdit
@@ -69,6 +69,11 @@ class Suggestion:
     message: str
     edits: tuple[TextEdit, ...]
     preferred: bool = False  # tried before rustc's own suggestions: theirs compiles but loses something
+
+
+# A rule reads one diagnostic and the file's bytes (spans count bytes) and yields its fixes
+# (rustc_notes, rustc_conversions, rustc_fallbacks).
+Rule = Callable[[Diagnostic, str, bytes], Iterator[Suggestion]]
 
 
 def rustc_candidates(diagnostic: Diagnostic, file_name: str) -> list[Suggestion]:

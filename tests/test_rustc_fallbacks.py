@@ -6,7 +6,8 @@ import pytest
 from sleepy_lsp.engine import FixEngine
 from sleepy_lsp.judge import default_manifest
 from sleepy_lsp.providers import RustcProvider
-from sleepy_lsp.rust_source import binds_tightly, enclosing_function, enum_variants, in_loop, is_constructed
+from sleepy_lsp.rust_source import (binds_tightly, enclosing_function, enum_variants, in_loop, is_constructed,
+                                    variant_holding)
 from sleepy_lsp.shadow import shadow_of_files
 
 FOREIGN_ERROR = """\
@@ -28,6 +29,19 @@ pub fn login(users: &HashMap<String, String>, name: &str, password: &str) -> Res
         return Err(LoginError::WrongPassword(name.to_string()));
     }
     Ok(())
+}
+"""
+
+HELD_ERROR = """\
+#[derive(Debug)]
+pub enum ReadError {
+    Empty,
+    Io(std::io::Error),
+}
+
+pub fn first_line(path: &str) -> Result<String, ReadError> {
+    let text = std::fs::read_to_string(path)?;
+    text.lines().next().map(str::to_string).ok_or(ReadError::Empty)
 }
 """
 
@@ -128,6 +142,7 @@ pub fn total(prices: &HashMap<&str, Item>, basket: &[&str]) -> u32 {
 
 @pytest.mark.parametrize("code, best", [
     (FOREIGN_ERROR, "let stored = lookup(users, name).map_err(|_| LoginError::NoSuchUser(name.to_string()))?;"),
+    (HELD_ERROR, "let text = std::fs::read_to_string(path).map_err(ReadError::Io)?;"),
     (OPTION_RETURNED, ".position(|t| t == title).ok_or_else(|| ShelfError::Missing(title.to_string()))"),
     (OPTION_TRIED, "let a = stack.pop().ok_or(StackError::Underflow)?;"),
     (OPTION_TRIED_FOR_A_MESSAGE,
@@ -137,7 +152,7 @@ pub fn total(prices: &HashMap<&str, Item>, basket: &[&str]) -> u32 {
     (INTEGER_QUOTIENT, "sum as f64 / values.len() as f64"),
     (FIELD_OF_AN_OPTION, "let Some(item) = items.get_mut(name) else { return false; };"),
     (FIELD_IN_A_LOOP, "let Some(item) = prices.get(name) else { continue; };"),
-], ids=["map_err", "ok_or_else", "ok_or", "message", "ok", "io_result", "float_division", "let_else_return", "let_else_continue"])
+], ids=["map_err", "held", "ok_or_else", "ok_or", "message", "ok", "io_result", "float_division", "let_else_return", "let_else_continue"])
 def test_the_best_fix_handles_the_case_rather_than_panicking(tmp_path, code, best):
     with shadow_of_files({"Cargo.toml": default_manifest("fallbacks"), "src/lib.rs": code},
                          tmp_path / "target") as shadow:
@@ -184,6 +199,8 @@ fn make() -> E { E::B(String::new()) }
 def test_enum_variants_reads_unit_and_one_field_variants():
     assert enum_variants(ENUM, "E") == [("A", None), ("B", "String"), ("F", "std::io::Error")]
     assert enum_variants(ENUM, "Missing") == []
+    assert variant_holding(ENUM, "E", "io::Error") == ("F", "std::io::Error")
+    assert variant_holding(ENUM, "E", "ParseIntError") is None
 
 
 def test_a_match_arm_is_not_a_construction():
