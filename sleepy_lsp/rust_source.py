@@ -56,7 +56,7 @@ def call_on(data: bytes, span: Span, call: str) -> list[TextEdit]:
 def binds_tightly(expression: str) -> bool:
     """Whether a method call appended to expression applies to all of it: a path, field,
     index or call chain with no operator outside its brackets (`env::var(&key)`, not `a + b`)."""
-    collapsed, previous = expression.strip(), None
+    collapsed, previous = re.sub(r"\s*\.\s*", ".", expression.strip()), None  # a chain split over lines
     while collapsed != previous:
         previous, collapsed = collapsed, BRACKETED.sub("()", collapsed)
     return SIMPLE_EXPRESSION.fullmatch(collapsed) is not None

@@ -105,7 +105,7 @@ def everywhere(diagnostic: Diagnostic, suggestions: list[Suggestion], errors: tu
         return d.primary_span.label if d.primary_span else None
 
     key = (diagnostic.code, diagnostic.message, label(diagnostic))
-    others = [suggest(d) for d in errors if d is not diagnostic and (d.code, d.message, label(d)) == key]
+    others = [suggest(d) for d in errors if d != diagnostic and (d.code, d.message, label(d)) == key]
     combined = []
     for suggestion in suggestions if others else []:
         same = [s for found in others for s in found if s.message == suggestion.message]

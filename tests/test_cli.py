@@ -51,7 +51,7 @@ def test_cargo_missing_from_path(tmp_path):
 def test_eval_rustc_fixes_what_rustc_can_and_writes_json(tmp_path):
     koans = tmp_path / "koans"
     write_koan(koans, "bc_001", MUT_BROKEN, MUT_SOLUTION, MUT_CHECK)
-    shutil.copytree(KOANS / "rh_004", koans / "rh_004")  # needs ok_or_else: rustc has no suggestion
+    shutil.copytree(KOANS / "mi_002", koans / "mi_002")  # needs a function written: rustc cannot say what it does
     out = tmp_path / "eval.json"
     result = sleepy("eval", "--koans", koans, "--strategy", "rustc", "--json", out)
     assert result.returncode == 0, result.stderr
@@ -59,7 +59,7 @@ def test_eval_rustc_fixes_what_rustc_can_and_writes_json(tmp_path):
     assert "eval rustc: 2/2" in result.stderr  # redirected output still shows progress, as lines
     report = json.loads(out.read_text())
     passed = {k["id"]: k["passed"] for k in report["koans"]}
-    assert passed == {"bc_001": True, "rh_004": False}
+    assert passed == {"bc_001": True, "mi_002": False}
     total = report["families"][-1]
     assert (total["family"], total["koans"], total["passed"]) == ("total", 2, 1)
 

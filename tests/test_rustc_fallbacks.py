@@ -226,6 +226,7 @@ def test_in_loop_looks_at_the_innermost_block():
 
 @pytest.mark.parametrize("expression, tight", [
     ("env::var(&key)", True), ("v.iter().find(|b| b.x == y)", True), ("s.parse::<u64>()", True),
+    ("self.books\n    .iter()\n    .next()", True),
     ("a + b", False), ("&x", False), ("*cell", False), ("f(a) / g(b)", False),
 ])
 def test_binds_tightly(expression, tight):
