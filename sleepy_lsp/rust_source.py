@@ -40,9 +40,7 @@ def derive(data: bytes, item_start: int, traits: tuple[str, ...]) -> TextEdit:
         if not line.lstrip().startswith((b"#[", b"//")):
             break
         above = previous
-    indent = data[line_start:item_start]
-    indent = indent[: len(indent) - len(indent.lstrip())]
-    return TextEdit(line_start, line_start, f"{indent.decode()}#[derive({', '.join(traits)})]\n")
+    return TextEdit(line_start, line_start, f"{line_indent(data, item_start)}#[derive({', '.join(traits)})]\n")
 
 
 def call_on(data: bytes, span: Span, call: str) -> list[TextEdit]:
@@ -92,8 +90,16 @@ def labelled(spans: tuple[Span, ...], label: str, file_name: str) -> Span | None
     return next((s for s in spans if label in (s.label or "") and s.file_name == file_name), None)
 
 
-def in_file(diagnostic: Diagnostic, file_name: str) -> bool:
-    return diagnostic.primary_span is not None and diagnostic.primary_span.file_name == file_name
+def primary_in(diagnostic: Diagnostic, file_name: str) -> Span | None:
+    """The diagnostic's primary span when it lies in file_name: the rules edit only that file."""
+    span = diagnostic.primary_span
+    return span if span is not None and span.file_name == file_name else None
+
+
+def line_indent(data: bytes, offset: int) -> str:
+    """The whitespace that starts the line holding offset."""
+    line = data[data.rfind(b"\n", 0, offset) + 1:offset]
+    return line[: len(line) - len(line.lstrip())].decode()
 
 
 def closing_brace(data: bytes, opening: int) -> int:

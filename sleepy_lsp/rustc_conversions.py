@@ -14,7 +14,7 @@ from typing import Iterator
 
 from .diagnostics import Diagnostic
 from .edits import TextEdit
-from .rust_source import binds_tightly
+from .rust_source import binds_tightly, line_indent, primary_in
 from .rustc_suggestions import Rule, Suggestion, plain_value
 
 FLOAT_FOR_INTEGER = re.compile(r"expected `(?P<float>f32|f64)`, found `[iu](?:8|16|32|64|128|size)`")
@@ -37,8 +37,8 @@ def divide_as_floats(diagnostic: Diagnostic, file_name: str, data: bytes) -> Ite
     """E0308 "expected `f64`, found `u32`" on an integer quotient: divide as floats. rustc's own
     `(a / b).into()` compiles too, but converts after the division has dropped the fraction,
     so this one is preferred."""
-    primary = diagnostic.primary_span
-    if primary is None or primary.file_name != file_name:
+    primary = primary_in(diagnostic, file_name)
+    if primary is None:
         return
     wanted = FLOAT_FOR_INTEGER.search(primary.label or "")
     quotient = QUOTIENT.fullmatch(data[primary.byte_start:primary.byte_end].decode("utf-8", "replace"))
@@ -52,8 +52,8 @@ def divide_as_floats(diagnostic: Diagnostic, file_name: str, data: bytes) -> Ite
 def widen_the_number(diagnostic: Diagnostic, file_name: str, data: bytes) -> Iterator[Suggestion]:
     """E0308 "expected `u64`, found `u32`" where rustc offers no conversion (a compound
     assignment, an argument): `u64::from(x)` when it is lossless, `x as f32` for an f64."""
-    primary = diagnostic.primary_span
-    match = NUMBER_FOR_NUMBER.match(primary.label or "") if primary and primary.file_name == file_name else None
+    primary = primary_in(diagnostic, file_name)
+    match = NUMBER_FOR_NUMBER.match(primary.label or "") if primary else None
     if not match:
         return
     want, found = match["want"], match["found"]
@@ -71,8 +71,8 @@ def collect_owned(diagnostic: Diagnostic, file_name: str, data: bytes) -> Iterat
     type `&str`": own each item before collecting (`.map(|s| s.to_string())`, or `.cloned()`);
     for items of `Result<f64, E>`, collect into a `Result` and `?` it."""
     match = NOT_COLLECTABLE.search(diagnostic.message)
-    use = diagnostic.primary_span
-    if not match or use is None or use.file_name != file_name:
+    use = primary_in(diagnostic, file_name)
+    if not match or use is None:
         return
     dot = data.rfind(b".", 0, use.byte_start)
     if dot < 0 or data[dot + 1:use.byte_start].strip():
@@ -94,14 +94,12 @@ def collect_owned(diagnostic: Diagnostic, file_name: str, data: bytes) -> Iterat
 def else_with_default(diagnostic: Diagnostic, file_name: str, data: bytes) -> Iterator[Suggestion]:
     """E0317 "`if` may be missing an `else` clause" whose value must be a `u32`: an `else`
     giving the type's plain value (`0`, `false`, `None`, `String::new()`)."""
-    primary = diagnostic.primary_span
+    primary = primary_in(diagnostic, file_name)
     match = MISSING_ELSE.search(primary.label or "") if primary and diagnostic.code == "E0317" else None
-    value = plain_value(match["type"]) if match and primary.file_name == file_name else None
+    value = plain_value(match["type"]) if match else None
     if value is None:
         return
-    line_start = data.rfind(b"\n", 0, primary.byte_start) + 1
-    indent = data[line_start:primary.byte_start]
-    indent = indent[: len(indent) - len(indent.lstrip())].decode()
+    indent = line_indent(data, primary.byte_start)
     yield Suggestion(f"add an `else` giving `{value}`",
                      (TextEdit(primary.byte_end, primary.byte_end, f" else {{\n{indent}    {value}\n{indent}}}"),))
 

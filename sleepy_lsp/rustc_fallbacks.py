@@ -18,7 +18,7 @@ from typing import Iterator
 from .diagnostics import Diagnostic, Span
 from .edits import TextEdit
 from .rust_source import (call_on, enclosing_function, enum_variants, expression_before, in_loop, is_constructed, labelled,
-                          last_let, variant_holding)
+                          last_let, primary_in, variant_holding)
 from .rustc_suggestions import Rule, Suggestion, plain_value
 
 NEEDS_FROM = re.compile(r"`(?P<target>\w+)` needs to implement `From<(?P<source>[\w:]+)>`")
@@ -58,8 +58,8 @@ def wrap_the_error(diagnostic: Diagnostic, file_name: str, data: bytes) -> Itera
 def discard_as_none(diagnostic: Diagnostic, file_name: str, data: bytes) -> Iterator[Suggestion]:
     """E0308 "expected `Option<_>`, found `Result<u32, ParseIntError>`" (a `filter_map` closure,
     an Option-returning function): `.ok()`, dropping the error."""
-    primary = diagnostic.primary_span
-    if primary and primary.file_name == file_name and RESULT_FOR_OPTION.search(primary.label or ""):
+    primary = primary_in(diagnostic, file_name)
+    if primary and RESULT_FOR_OPTION.search(primary.label or ""):
         yield Suggestion("turn the `Result` into an `Option` with `.ok()`", tuple(call_on(data, primary, ".ok()")))
 
 
@@ -67,8 +67,8 @@ def _fallible_expression(diagnostic: Diagnostic, file_name: str,
                          data: bytes) -> tuple[Span, str, bool, str | None] | None:
     """The span of the Option or foreign Result, the error type it must become, whether it
     is an Option, and the foreign error's type."""
-    primary = diagnostic.primary_span
-    if primary is None or primary.file_name != file_name:
+    primary = primary_in(diagnostic, file_name)
+    if primary is None:
         return None
     if returned := OPTION_FOR_RESULT.search(primary.label or ""):
         return primary, returned["error"], True, None
@@ -111,8 +111,8 @@ def bind_or_leave(diagnostic: Diagnostic, file_name: str, data: bytes) -> Iterat
     bind its value with `let Some(promo) = .. else { .. };`, leaving the loop iteration or the
     function when there is none. Preferred to rustc's `.unwrap()`, which would panic there."""
     match = WRAPPED_RECEIVER.search(diagnostic.message)
-    use = diagnostic.primary_span
-    if not match or use is None or use.file_name != file_name:
+    use = primary_in(diagnostic, file_name)
+    if not match or use is None:
         return
     receiver = re.search(rb"(\w+)\s*\.\s*$", data[:use.byte_start])
     function = enclosing_function(data, use.byte_start)

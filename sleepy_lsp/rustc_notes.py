@@ -18,7 +18,7 @@ from typing import Iterator
 from . import rustc_conversions, rustc_fallbacks
 from .diagnostics import Diagnostic
 from .edits import TextEdit
-from .rust_source import call_on, derive, enum_body, in_file, indent_of_next_line, labelled, variant_holding
+from .rust_source import call_on, derive, enum_body, indent_of_next_line, labelled, primary_in, variant_holding
 from .rustc_fallbacks import NEEDS_FROM
 from .rustc_suggestions import Rule, Suggestion
 
@@ -97,8 +97,8 @@ def add_enum_variant(diagnostic: Diagnostic, file_name: str, data: bytes) -> Ite
     """E0599 "no variant named `Paused` found for enum": declare it, when it is used as a unit variant."""
     match = MISSING_VARIANT.search(diagnostic.message)
     definition = labelled(diagnostic.spans, "not found for this enum", file_name)
-    use = diagnostic.primary_span
-    if not match or definition is None or use is None or use.file_name != file_name:
+    use = primary_in(diagnostic, file_name)
+    if not match or definition is None or use is None:
         return
     if data[use.byte_end:].lstrip()[:1] in (b"(", b"{"):
         return  # a tuple or struct variant: only the user knows its fields
@@ -122,7 +122,7 @@ def default_the_option(diagnostic: Diagnostic, file_name: str, data: bytes) -> I
 
 def rc_to_arc(diagnostic: Diagnostic, file_name: str, data: bytes) -> Iterator[Suggestion]:
     """E0277 "`Rc<T>` cannot be sent between threads safely": share it with `Arc` instead."""
-    if not NOT_SEND.search(diagnostic.message) or not in_file(diagnostic, file_name):
+    if not NOT_SEND.search(diagnostic.message) or primary_in(diagnostic, file_name) is None:
         return
     edits = [TextEdit(m.start(), m.end(), "std::sync::Arc" if m[1] else "Arc")
              for m in re.finditer(rb"\b(std::rc::)?Rc\b", data)]
@@ -148,8 +148,8 @@ def return_an_owned_value(diagnostic: Diagnostic, file_name: str, data: bytes) -
     """E0515 "cannot return value referencing local variable `s`": return `s` itself, and
     say so in the signature (`&str` becomes `String`, `&[T]` becomes `Vec<T>`)."""
     match = LOCAL_REFERENCE.search(diagnostic.message)
-    use = diagnostic.primary_span
-    if not match or use is None or use.file_name != file_name:
+    use = primary_in(diagnostic, file_name)
+    if not match or use is None:
         return
     borrow = BORROW_OF.fullmatch(data[use.byte_start:use.byte_end].decode("utf-8", "replace"))
     if not borrow or (borrow["a"] or borrow["b"]) != match["name"]:
@@ -217,15 +217,15 @@ def convert_the_error(diagnostic: Diagnostic, file_name: str, data: bytes) -> It
 
 def discard_the_error(diagnostic: Diagnostic, file_name: str, data: bytes) -> Iterator[Suggestion]:
     """E0277 "use `.ok()?` if you want to discard the error information", said with no edit."""
-    primary = diagnostic.primary_span
-    if primary and primary.file_name == file_name and DISCARD_THE_ERROR.search(primary.label or ""):
+    primary = primary_in(diagnostic, file_name)
+    if primary and DISCARD_THE_ERROR.search(primary.label or ""):
         yield Suggestion("discard the error with `.ok()?`", (TextEdit(primary.byte_start, primary.byte_start, ".ok()"),))
 
 
 def std_module_typo(diagnostic: Diagnostic, file_name: str, data: bytes) -> Iterator[Suggestion]:
     """E0432/E0433 "could not find `collection` in `std`": the standard module of the closest name."""
-    primary = diagnostic.primary_span
-    match = NOT_IN_STD.search(primary.label or "") if primary and primary.file_name == file_name else None
+    primary = primary_in(diagnostic, file_name)
+    match = NOT_IN_STD.search(primary.label or "") if primary else None
     for name in difflib.get_close_matches(match["name"], STD_MODULES, n=1, cutoff=0.75) if match else ():
         yield Suggestion(f"use `std::{name}`", (TextEdit(primary.byte_start, primary.byte_end, name),))
 

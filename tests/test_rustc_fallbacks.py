@@ -170,6 +170,7 @@ def test_a_result_function_gets_no_early_return_it_cannot_name(tmp_path):
     with shadow_of_files({"Cargo.toml": default_manifest("fallbacks"), "src/lib.rs": code},
                          tmp_path / "target") as shadow:
         before = shadow.check()
+        assert before.errors[0].code == "E0609", "the field is still read off an Option"
         fixes = FixEngine([RustcProvider()], max_rounds=1).fixes(shadow, "src/lib.rs", code, before, before.errors[0])
     assert not any("bind `Some(item)`" in f.title for f in fixes)
 
