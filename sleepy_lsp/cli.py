@@ -24,7 +24,7 @@ from .champions import champion_adapters
 from .day import run_day
 from .evaluate import compare, evaluate, load_results, summarise, write_json
 from .judge import Judge
-from .koans import FAMILIES, SPLITS, load_koan, load_koans
+from .koans import FAMILIES, LESSON_SPLIT, SPLITS, load_koan, load_koans
 from .memory import MemoryIndex
 from .review_cli import review, telemetry
 from .settings import BACKENDS
@@ -191,8 +191,8 @@ def eval_command(koans_dir: Path, strategy: str, backend: str, model_path: str |
 def day_command(koans_dir: Path, strategy: str, backend: str, model_path: str | None, adapters_dir: Path | None,
                 db_path: Path | None, family: str | None, jobs: int | None, split: str) -> None:
     """The day cycle: attempt each training koan and record every attempt in the fix memory."""
-    if split == "eval":
-        raise SleepyError("The eval split is the frozen benchmark and is never a lesson: run the day on --split train.")
+    if split != LESSON_SPLIT:
+        raise SleepyError(f"The {split} split is a frozen benchmark and is never a lesson: run the day on --split train.")
     selected = load_koans(koans_dir, split, family)
     engine = make_engine(strategy, backend, model_path, adapters_dir, db_path)
     judge = Judge(jobs=jobs)

@@ -15,7 +15,7 @@ from typing import Callable
 from .engine import FixEngine
 from .evaluate import evaluate
 from .judge import Judge
-from .koans import Koan
+from .koans import LESSON_SPLIT, Koan
 from .store import Episode, FixMemory
 
 
@@ -32,9 +32,9 @@ def new_day_id() -> str:
 
 def run_day(judge: Judge, koans: list[Koan], engine: FixEngine | None, store: FixMemory, strategy: str,
             model: str = "", adapter: str = "", on_done: Callable | None = None) -> DayOutcome:
-    """Attempt every koan and record one episode each; eval-split koans are refused."""
-    if any(k.split == "eval" for k in koans):
-        raise ValueError("the eval split is never a lesson")
+    """Attempt every koan and record one episode each; koans of the frozen splits are refused."""
+    if any(k.split != LESSON_SPLIT for k in koans):
+        raise ValueError("only the train split is a lesson: eval and holdout are frozen benchmarks")
     day = new_day_id()
     by_id = {k.id: k for k in koans}
 

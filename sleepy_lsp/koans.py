@@ -14,7 +14,9 @@ from pathlib import Path
 from .errors import KoanError
 
 FAMILIES = ("borrow", "trait_bounds", "result", "type_mismatch", "missing_item")
-SPLITS = ("eval", "train")
+# eval: the frozen benchmark; train: lessons; holdout: a second frozen benchmark, measured, never read.
+SPLITS = ("eval", "train", "holdout")
+LESSON_SPLIT = "train"
 
 
 @dataclass(frozen=True)
@@ -74,7 +76,7 @@ def load_koan(folder: Path) -> Koan:
         raise KoanError(f"{toml_path} has unknown family {family!r}: use one of {', '.join(FAMILIES)}.")
     split = _manifest_field(meta, "split", str, toml_path)
     if split not in SPLITS:
-        raise KoanError(f"{toml_path} has unknown split {split!r}: use eval or train.")
+        raise KoanError(f"{toml_path} has unknown split {split!r}: use eval, train or holdout.")
     codes = _manifest_field(meta, "error_codes", list, toml_path)
 
     sources = [name for name in ("main.rs", "lib.rs") if (folder / "src" / name).is_file()]
@@ -106,7 +108,7 @@ def load_koans(root: Path, split: str | None = None, family: str | None = None) 
     if not root.is_dir():
         raise KoanError(f"{root} is not a folder: pass a folder of koans (one sub-folder per koan).")
     if split is not None and split not in SPLITS:
-        raise KoanError(f"Unknown split {split!r}: use eval or train.")
+        raise KoanError(f"Unknown split {split!r}: use eval, train or holdout.")
     if family is not None and family not in FAMILIES:
         raise KoanError(f"Unknown family {family!r}: use one of {', '.join(FAMILIES)}.")
     koans = [load_koan(p) for p in sorted(root.iterdir()) if p.is_dir() and not p.name.startswith(".")]
