@@ -32,9 +32,9 @@ from typing import Any, Union
 from lsprotocol import types
 from pygls.lsp.client import LanguageClient
 
-from sleepy_lsp.backends import offline_default_model
-from sleepy_lsp.judge import write_crate
-from sleepy_lsp.koans import load_koan
+from sleepy_lsp.benchmark.judge import write_crate
+from sleepy_lsp.benchmark.koans import load_koan
+from sleepy_lsp.model.backends import offline_default_model
 
 REPO = Path(__file__).resolve().parent.parent
 FIXING = "sleepy: fixing…"
@@ -82,8 +82,8 @@ def koan_copy(root: Path, koan_id: str, name: str) -> Path:
 
 def error_line(koan_id: str) -> int:
     """The 0-based line of the koan's first error, from a check of a scratch copy."""
-    from sleepy_lsp.cargo import run_cargo
-    from sleepy_lsp.diagnostics import errors
+    from sleepy_lsp.rust.cargo import run_cargo
+    from sleepy_lsp.rust.diagnostics import errors
 
     with tempfile.TemporaryDirectory() as tmp:
         source = koan_copy(Path(tmp), koan_id, "probe")

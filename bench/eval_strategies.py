@@ -16,17 +16,18 @@ import tempfile
 import time
 from pathlib import Path
 
-from sleepy_lsp.backends import make_backend
-from sleepy_lsp.day import run_day
-from sleepy_lsp.evaluate import evaluate, summarise
-from sleepy_lsp.judge import Judge
-from sleepy_lsp.koans import FAMILIES, load_koans
-from sleepy_lsp.memory import MemoryIndex
-from sleepy_lsp.store import FixMemory
-from sleepy_lsp.strategies import build_engine
+from sleepy_lsp.benchmark.day import run_day
+from sleepy_lsp.benchmark.evaluate import evaluate, summarise
+from sleepy_lsp.benchmark.judge import Judge
+from sleepy_lsp.benchmark.koans import load_koans
+from sleepy_lsp.engine.strategies import build_engine
+from sleepy_lsp.memory.index import MemoryIndex
+from sleepy_lsp.memory.store import FixMemory
+from sleepy_lsp.model.backends import make_backend
+from sleepy_lsp.vocabulary import KOAN_FAMILIES as FAMILIES
+from sleepy_lsp.vocabulary import SERVER_STRATEGIES as STRATEGIES
 
 KOANS = Path(__file__).resolve().parent.parent / "koans"
-STRATEGIES = ("rustc", "memory", "model", "full")
 STUDY_FAMILIES = ("borrow", "trait_bounds", "result")  # the eval koans bc_, tb_ and rh_ pose the study's 30
 
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from sleepy_lsp.judge import Judge
-from sleepy_lsp.koans import load_koans
+from sleepy_lsp.benchmark.judge import Judge
+from sleepy_lsp.benchmark.koans import load_koans
 
 REPO = Path(__file__).resolve().parent.parent
 KOANS = REPO / "koans"

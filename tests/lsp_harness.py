@@ -22,8 +22,8 @@ from lsprotocol import types
 from pytest_lsp import LanguageClient, client_capabilities
 from pytest_lsp.client import make_test_lsp_client
 
-from sleepy_lsp.judge import write_crate
-from sleepy_lsp.koans import load_koan
+from sleepy_lsp.benchmark.judge import write_crate
+from sleepy_lsp.benchmark.koans import load_koan
 
 REPO = Path(__file__).resolve().parent.parent
 KOANS = REPO / "koans"

@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sleepy_lsp.store import FixMemory, Offer, new_fix_id  # noqa: E402
+from sleepy_lsp.memory.store import FixMemory, Offer, new_fix_id  # noqa: E402
 
 FAMILIES = ("borrow", "trait_bounds", "result", "type_mismatch", "missing_item", "other")
 PROVIDERS = ("rustc", "memory", "model")

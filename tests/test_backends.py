@@ -4,8 +4,14 @@ import threading
 
 import pytest
 
-from sleepy_lsp.backends import LlamaCppBackend, ModelUnavailable, TransformersBackend, make_backend, offline_default_model
 from sleepy_lsp.errors import SleepyError
+from sleepy_lsp.model.backends import (
+    LlamaCppBackend,
+    ModelUnavailable,
+    TransformersBackend,
+    make_backend,
+    offline_default_model,
+)
 
 MESSAGES = [{"role": "system", "content": "You fix Rust."}, {"role": "user", "content": "Say LINE 1: fn main() {}"}]
 

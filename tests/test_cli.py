@@ -6,7 +6,7 @@ import shutil
 import subprocess
 import sys
 
-from conftest import KOANS, MUT_BROKEN, MUT_SOLUTION, MUT_CHECK, write_koan
+from conftest import KOANS, MUT_BROKEN, MUT_CHECK, MUT_SOLUTION, write_koan
 
 
 def sleepy(*args, env=None, cwd=None):
@@ -98,7 +98,7 @@ def test_fix_outside_a_crate(tmp_path):
 
 
 def test_day_records_episodes_and_refuses_the_eval_split(tmp_path):
-    from sleepy_lsp.store import FixMemory
+    from sleepy_lsp.memory.store import FixMemory
 
     koans = tmp_path / "koans"
     for koan_id in ("bc_013", "rh_011"):

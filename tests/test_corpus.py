@@ -3,11 +3,11 @@
 import re
 from collections import Counter
 
-
-from sleepy_lsp.corpus import check_koan, stub_bodies
-from sleepy_lsp.koans import FAMILIES
-from sleepy_lsp.similarity import KEYWORDS, similarity
 from conftest import ALL_KOANS
+
+from sleepy_lsp.benchmark.corpus import check_koan, stub_bodies
+from sleepy_lsp.memory.similarity import KEYWORDS, similarity
+from sleepy_lsp.vocabulary import KOAN_FAMILIES as FAMILIES
 
 ALL = ALL_KOANS
 EVAL = [k for k in ALL if k.split == "eval"]

@@ -2,8 +2,9 @@
 
 import json
 
-from sleepy_lsp.diagnostics import Diagnostic, error_codes, errors, parse_cargo_messages
 from conftest import DATA
+
+from sleepy_lsp.rust.diagnostics import Diagnostic, error_codes, errors, parse_cargo_messages
 
 
 def load(name: str):

@@ -1,17 +1,18 @@
 """The fix engine with real cargo: verification, rejection of new errors, multi-turn, cancellation, ranking."""
 
-import threading
 import textwrap
+import threading
 
 import pytest
-
-from sleepy_lsp.engine import Candidate, FixEngine
-from sleepy_lsp.judge import default_manifest
-from sleepy_lsp.memory import KnownFix, MemoryIndex
-from sleepy_lsp.providers import ModelProvider, PatternProvider, RustcProvider
-from sleepy_lsp.shadow import shadow_of_files
-from sleepy_lsp.backends import Backend
 from conftest import MUT_BROKEN
+
+from sleepy_lsp.benchmark.judge import default_manifest
+from sleepy_lsp.engine.engine import Candidate, FixEngine
+from sleepy_lsp.engine.providers import ModelProvider, PatternProvider, RustcProvider
+from sleepy_lsp.memory.index import KnownFix, MemoryIndex
+from sleepy_lsp.model.backends import Backend
+from sleepy_lsp.rust.edits import replacement
+from sleepy_lsp.rust.shadow import shadow_of_files
 
 MUT = textwrap.dedent(MUT_BROKEN)
 REL = "src/lib.rs"
@@ -28,7 +29,7 @@ class FixedProvider:
 
     def propose(self, ctx):
         self.calls += 1
-        return [Candidate(t, "model", f"fixed {i}") for i, t in enumerate(self.texts)]
+        return [Candidate(replacement(ctx.code, t), "model", f"fixed {i}") for i, t in enumerate(self.texts)]
 
 
 class ScriptedBackend(Backend):
@@ -134,7 +135,7 @@ def test_memory_patterns_and_examples_from_known_fixes(shadow):
     [fix] = FixEngine([PatternProvider(memory)]).fixes(shadow, REL, MUT, before, diag)
     assert fix.verified and fix.provider == "memory" and "let mut sum = 0;" in fix.new_text
     assert fix.title.startswith("memory (1× accepted)")
-    from sleepy_lsp.engine import FixContext
+    from sleepy_lsp.engine.engine import FixContext
     [example] = memory.examples(FixContext(REL, MUT, diag, "borrow"))
     assert example.answer == "LINE 2:     let mut t = 0;" and "  2 |     let t = 0;" in example.code
 

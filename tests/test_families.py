@@ -1,8 +1,11 @@
 """The family classifier, on the corpus's real rustc diagnostics."""
 
-from sleepy_lsp.diagnostics import Diagnostic
-from sleepy_lsp.families import FAMILIES, FAMILY_HINTS, classify
 from conftest import ALL_KOANS
+
+from sleepy_lsp.model.prompt import FAMILY_HINTS
+from sleepy_lsp.rust.diagnostics import Diagnostic
+from sleepy_lsp.rust.families import classify
+from sleepy_lsp.vocabulary import FAMILIES
 
 
 def test_classifies_the_corpus_first_errors(judge):
@@ -10,8 +13,10 @@ def test_classifies_the_corpus_first_errors(judge):
         with judge.shadow(koan) as shadow:
             return shadow.check().errors[0]
 
-    diagnostics = judge.map(ALL_KOANS, first_error)
-    wrong = [(k.id, k.family, classify(d)) for k, d in zip(ALL_KOANS, diagnostics) if classify(d) != k.family]
+    # The holdout split is a frozen benchmark: the classifier is measured there, never fitted to it.
+    koans = [k for k in ALL_KOANS if k.split != "holdout"]
+    diagnostics = judge.map(koans, first_error)
+    wrong = [(k.id, k.family, classify(d)) for k, d in zip(koans, diagnostics) if classify(d) != k.family]
     # Three koans are honestly ambiguous (a Copy-less value moved twice reads as a borrow error;
     # an Option where a plain value is expected reads either way); everything else must match.
     assert len(wrong) <= 3, wrong

@@ -11,15 +11,8 @@ from pathlib import Path
 
 import pytest
 
-try:
-    from sleepy_lsp.benchmark.koans import load_koans
-except ImportError:  # before the package restructuring
-    from sleepy_lsp.koans import load_koans
-
-try:
-    from sleepy_lsp.memory.similarity import similarity
-except ImportError:  # before the package restructuring
-    from sleepy_lsp.similarity import similarity
+from sleepy_lsp.benchmark.koans import load_koans
+from sleepy_lsp.memory.similarity import similarity
 
 KOANS_DIR = Path(__file__).resolve().parent.parent / "koans"
 

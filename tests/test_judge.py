@@ -3,9 +3,10 @@
 import subprocess
 import textwrap
 
-from sleepy_lsp.judge import Judge, with_hidden_tests
-from sleepy_lsp.koans import load_koan
 from conftest import MUT_BROKEN, MUT_SOLUTION, write_koan
+
+from sleepy_lsp.benchmark.judge import Judge, with_hidden_tests
+from sleepy_lsp.benchmark.koans import load_koan
 
 
 def test_solution_passes(judge, mut_koan):

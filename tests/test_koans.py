@@ -1,10 +1,10 @@
 """Loading koans, and the one-sentence errors for koan folders that break the format."""
 
 import pytest
-
-from sleepy_lsp.errors import KoanError
-from sleepy_lsp.koans import load_koan, load_koans
 from conftest import MUT_BROKEN, MUT_SOLUTION, write_koan
+
+from sleepy_lsp.benchmark.koans import load_koan, load_koans
+from sleepy_lsp.errors import KoanError
 
 
 def test_loads_every_field(mut_koan):

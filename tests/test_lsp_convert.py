@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 
 import pytest
+from conftest import ALL_KOANS, DATA, KOANS
 from lsprotocol import types
 
-from conftest import ALL_KOANS, DATA, KOANS
-from sleepy_lsp import lsp_convert as convert
-from sleepy_lsp.diagnostics import Diagnostic, errors, parse_cargo_messages
-from sleepy_lsp.documents import quick_fixes
+from sleepy_lsp.engine.providers import rustc_fixes
+from sleepy_lsp.rust.diagnostics import Diagnostic, errors, parse_cargo_messages
+from sleepy_lsp.rust.edits import replacement
+from sleepy_lsp.server import lsp_convert as convert
 
 ROOT = "/work/crate"
 URI = "file:///work/crate/src/main.rs"
@@ -78,7 +79,8 @@ def test_columns_are_counted_in_the_negotiated_encoding(encoding, first, primary
     first_assignment = next(r for r in lsp.related_information if r.message == "first assignment to `n`")
     assert first_assignment.location.range == rng((1, first), (1, first + 1))
     # The span's text is what rustc pointed at, whichever encoding counted it.
-    (edit,) = convert.text_edits(ASTRAL_SOURCE, ASTRAL_SOURCE.replace("let n", "let mut n"), encoding)
+    (edit,) = convert.lsp_text_edits(ASTRAL_SOURCE, replacement(ASTRAL_SOURCE, ASTRAL_SOURCE.replace("let n", "let mut n")),
+                                     encoding)
     assert edit.range == rng((1, first), (1, first)) and edit.new_text == "mut "  # where rustc suggests it
 
 
@@ -133,14 +135,14 @@ def test_a_cursor_anywhere_on_the_lines_of_a_diagnostic_covers_it():
 
 def test_adding_mut_is_one_insertion():
     broken = koan_source("bc_004")
-    (edit,) = convert.text_edits(broken, broken.replace("let counts", "let mut counts"))
+    (edit,) = convert.lsp_text_edits(broken, replacement(broken, broken.replace("let counts", "let mut counts")))
     assert edit.range == rng((10, 8), (10, 8)) and edit.new_text == "mut "
 
 
 def test_the_rustc_suggestion_and_the_quick_fix_agree():
     (diagnostic,) = captured("bc_004")
     broken = koan_source("bc_004")
-    (quick,) = quick_fixes(diagnostic, "src/main.rs", broken)
+    (quick,) = rustc_fixes(diagnostic, "src/main.rs", broken, [diagnostic])
     assert quick.title == "rustc: consider changing this to be mutable"
     assert quick.new_text == broken.replace("let counts", "let mut counts")
 
@@ -156,15 +158,15 @@ def test_the_rustc_suggestion_and_the_quick_fix_agree():
 ])
 def test_edits_take_old_to_new(old, new):
     for encoding in (convert.UTF16, convert.UTF8, convert.UTF32):
-        edits = convert.text_edits(old, new, encoding)
+        edits = convert.lsp_text_edits(old, replacement(old, new), encoding)
         assert convert.apply_text_edits(old, edits, encoding) == new
-    assert (convert.text_edits(old, new) == []) == (old == new)
+    assert (convert.lsp_text_edits(old, replacement(old, new)) == []) == (old == new)
 
 
 @pytest.mark.parametrize("koan", ALL_KOANS, ids=lambda k: k.id)
 def test_every_koan_solution_is_reached_by_its_edits(koan):
     for encoding in (convert.UTF16, convert.UTF8):
-        edits = convert.text_edits(koan.broken, koan.solution, encoding)
+        edits = convert.lsp_text_edits(koan.broken, replacement(koan.broken, koan.solution), encoding)
         assert convert.apply_text_edits(koan.broken, edits, encoding) == koan.solution
         # Minimal: no edit touches a line the change leaves alone.
         changed = sum(len(e.new_text) + (e.range.end.line - e.range.start.line) for e in edits)
@@ -174,7 +176,7 @@ def test_every_koan_solution_is_reached_by_its_edits(koan):
 def test_a_fix_action_is_a_versioned_document_edit_that_runs_accept():
     broken = koan_source("bc_004")
     action = convert.fix_action("rustc: add mut (compiles ✓)", URI, 7, broken,
-                                broken.replace("let counts", "let mut counts"), "fix-1", [])
+                                replacement(broken, broken.replace("let counts", "let mut counts")), "fix-1", [])
     (change,) = action.edit.document_changes
     assert change.text_document == types.OptionalVersionedTextDocumentIdentifier(uri=URI, version=7)
     assert action.command.command == convert.ACCEPT and action.command.arguments == ["fix-1"]

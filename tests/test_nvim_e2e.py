@@ -9,10 +9,10 @@ import subprocess
 import time
 
 import pytest
-
-from sleepy_lsp.cargo import run_cargo
-from sleepy_lsp.store import FixMemory
 from lsp_harness import REPO, koan_crate, server_command
+
+from sleepy_lsp.memory.store import FixMemory
+from sleepy_lsp.rust.cargo import run_cargo
 
 NVIM = shutil.which("nvim")
 PLUGIN = REPO / "editors" / "nvim"

@@ -1,10 +1,17 @@
 """The prompt and the line-edit answer format: building, parsing (fenced, malformed, truncated), applying."""
 
 import pytest
-
-from sleepy_lsp.prompt import (Example, LineEdit, answer_for, apply_line_edits, build_messages,
-                               code_window, parse_answer)
 from conftest import ALL_KOANS
+
+from sleepy_lsp.model.prompt import (
+    Example,
+    LineEdit,
+    answer_for,
+    apply_line_edits,
+    build_messages,
+    code_window,
+    parse_answer,
+)
 
 CODE = "fn main() {\n    let x = 1;\n    x += 1;\n    println!(\"{x}\");\n}\n"
 
@@ -52,3 +59,12 @@ def test_answer_for_round_trips_every_koan_fix():
         answer = answer_for(koan.broken, koan.solution)
         fixed = apply_line_edits(koan.broken, parse_answer(answer))
         assert fixed.rstrip() == koan.solution.rstrip(), koan.id
+
+
+def test_line_edits_keep_each_line_ending():
+    crlf = "fn main() {\r\n    let x = 1;\r\n    x += 1;\r\n}\r\n"
+    edits = [LineEdit("LINE", 2, "    let mut x = 1;"), LineEdit("INSERT", 1, "// counter")]
+    assert apply_line_edits(crlf, edits) == "// counter\nfn main() {\r\n    let mut x = 1;\r\n    x += 1;\r\n}\r\n"
+    assert apply_line_edits("a\nb", [LineEdit("INSERT", 3, "c")]) == "a\nb\nc"
+    with pytest.raises(ValueError):
+        apply_line_edits("a\nb\n", [LineEdit("LINE", 1, "x"), LineEdit("DELETE", 1)])

@@ -3,12 +3,18 @@ checked by real cargo on a fresh crate; the best-ranked fix must be the one a de
 
 import pytest
 
-from sleepy_lsp.engine import FixEngine
-from sleepy_lsp.judge import default_manifest
-from sleepy_lsp.providers import RustcProvider
-from sleepy_lsp.rust_source import (binds_tightly, enclosing_function, enum_variants, in_loop, is_constructed,
-                                    variant_holding)
-from sleepy_lsp.shadow import shadow_of_files
+from sleepy_lsp.benchmark.judge import default_manifest
+from sleepy_lsp.engine.engine import FixEngine
+from sleepy_lsp.engine.providers import RustcProvider
+from sleepy_lsp.repair.rust_source import (
+    binds_tightly,
+    enclosing_function,
+    enum_variants,
+    in_loop,
+    is_constructed,
+    variant_holding,
+)
+from sleepy_lsp.rust.shadow import shadow_of_files
 
 FOREIGN_ERROR = """\
 use std::collections::HashMap;

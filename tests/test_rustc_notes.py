@@ -2,13 +2,13 @@
 
 import pytest
 
-from sleepy_lsp.diagnostics import Span
-from sleepy_lsp.edits import apply_edits
-from sleepy_lsp.engine import FixContext, FixEngine
-from sleepy_lsp.judge import default_manifest
-from sleepy_lsp.providers import RustcProvider
-from sleepy_lsp.rust_source import call_on, derive
-from sleepy_lsp.shadow import shadow_of_files
+from sleepy_lsp.benchmark.judge import default_manifest
+from sleepy_lsp.engine.engine import FixContext, FixEngine
+from sleepy_lsp.engine.providers import RustcProvider
+from sleepy_lsp.repair.rust_source import call_on, derive
+from sleepy_lsp.rust.diagnostics import Span
+from sleepy_lsp.rust.edits import apply_edits
+from sleepy_lsp.rust.shadow import shadow_of_files
 
 CLONE_THE_VALUE = """\
 pub struct Ticket { pub id: u32, pub note: String }

@@ -1,15 +1,15 @@
 """Candidates built from rustc's suggestions, placeholders filled where a value is known."""
 
 import pytest
-
-from sleepy_lsp.diagnostics import Diagnostic, Span, errors, parse_cargo_messages
-from sleepy_lsp.edits import apply_edits
-from sleepy_lsp.engine import FixEngine
-from sleepy_lsp.judge import default_manifest
-from sleepy_lsp.providers import RustcProvider
-from sleepy_lsp.rustc_suggestions import fill_placeholders, rustc_candidates
-from sleepy_lsp.shadow import shadow_of_files
 from conftest import DATA
+
+from sleepy_lsp.benchmark.judge import default_manifest
+from sleepy_lsp.engine.engine import FixEngine
+from sleepy_lsp.engine.providers import RustcProvider
+from sleepy_lsp.repair.rustc_suggestions import fill_placeholders, rustc_candidates
+from sleepy_lsp.rust.diagnostics import Diagnostic, Span, errors, parse_cargo_messages
+from sleepy_lsp.rust.edits import apply_edits
+from sleepy_lsp.rust.shadow import shadow_of_files
 
 
 def diagnostic(name):

@@ -9,11 +9,11 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
+from lsp_harness import eventually, koan_crate, lsp_session
 from lsprotocol import types
 
-from sleepy_lsp.lsp_convert import ACCEPT
-from sleepy_lsp.store import FixMemory
-from lsp_harness import eventually, koan_crate, lsp_session
+from sleepy_lsp.memory.store import FixMemory
+from sleepy_lsp.server.lsp_convert import ACCEPT
 
 pytestmark = pytest.mark.asyncio(loop_scope="function")
 

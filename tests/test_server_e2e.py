@@ -11,13 +11,13 @@ import time
 from pathlib import Path
 
 import pytest
+from lsp_harness import eventually, koan_crate, lsp_session
 from lsprotocol import types
 from pygls.exceptions import JsonRpcRequestCancelled
 
-from sleepy_lsp.cargo import run_cargo
-from sleepy_lsp.lsp_convert import ACCEPT, REJECT, apply_text_edits
-from sleepy_lsp.store import FixMemory
-from lsp_harness import eventually, koan_crate, lsp_session
+from sleepy_lsp.memory.store import FixMemory
+from sleepy_lsp.rust.cargo import run_cargo
+from sleepy_lsp.server.lsp_convert import ACCEPT, REJECT, apply_text_edits
 
 # bc_004: `let counts = BTreeMap::new();` on line 11 is mutated on line 14 (E0596); rustc suggests `mut`.
 ERROR_LINE = 13  # 0-based line of the primary span
@@ -239,7 +239,7 @@ async def _now(value):
 
 def test_only_lsp_messages_reach_stdout():
     """Libraries that write to fd 1 (llama-cpp-python even points it at /dev/null) cannot touch the LSP stream."""
-    program = ("import os, sys\nfrom sleepy_lsp.server import private_stdout\nlsp = private_stdout()\n"
+    program = ("import os, sys\nfrom sleepy_lsp.server.main import private_stdout\nlsp = private_stdout()\n"
                "os.write(1, b'noise from C; ')\nprint('noise from print')\n"
                "null = os.open(os.devnull, os.O_WRONLY)\nos.dup2(null, 1)\n"
                "lsp.write(b'Content-Length: 2\\r\\n\\r\\n{}')\nlsp.flush()\n")

@@ -8,9 +8,11 @@ import time
 from pathlib import Path
 
 import pytest
-
-from sleepy_lsp.flycheck import CheckOutcome, CrateLocation, Flycheck, find_crate, target_dir_for
 from lsp_harness import koan_crate
+
+from sleepy_lsp.rust.crates import CrateLocation, find_crate, target_dir_for
+from sleepy_lsp.server.flycheck import CheckOutcome, Flycheck
+
 
 def fake_cargo(folder: Path, body: str) -> Path:
     """A cargo that logs each start (with its pid) to runs.log, then runs body."""

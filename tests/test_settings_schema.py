@@ -1,6 +1,6 @@
 """One settings schema, three copies: they must agree, and the editor integrations must build.
 
-The server's schema is the `Settings` dataclass (sleepy_lsp/settings.py). The
+The server's schema is the `Settings` dataclass (sleepy_lsp/server/settings.py). The
 VS Code extension declares the same settings, with the same defaults, in
 editors/vscode/package.json (`sleepy.` + camelCase, nested groups dotted:
 `telemetry_enabled` <-> `sleepy.telemetry.enabled`); the Neovim plugin has them
@@ -24,7 +24,7 @@ from typing import Any
 
 import pytest
 
-from sleepy_lsp.settings import BACKENDS, STRATEGIES, Settings
+from sleepy_lsp.server.settings import BACKENDS, STRATEGIES, Settings
 
 REPO = Path(__file__).resolve().parent.parent
 VSCODE = REPO / "editors" / "vscode"

@@ -13,10 +13,17 @@ from pathlib import Path
 
 import pytest
 
-from sleepy_lsp import store as store_module
 from sleepy_lsp.errors import SleepyError
-from sleepy_lsp.store import (
-    SCHEMA_VERSION, Episode, FixMemory, Night, Offer, StoreError, database_path, new_fix_id,
+from sleepy_lsp.memory import store as store_module
+from sleepy_lsp.memory.store import (
+    SCHEMA_VERSION,
+    Episode,
+    FixMemory,
+    Night,
+    Offer,
+    StoreError,
+    database_path,
+    new_fix_id,
     remove_database,
 )
 

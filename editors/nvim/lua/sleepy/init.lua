@@ -8,7 +8,7 @@
 --- vim.lsp.start, which reuses by name and root; 0.11+ register the server with
 --- vim.lsp.config and vim.lsp.enable.
 ---
---- The settings are the server's schema (sleepy_lsp/settings.py), camelCase as
+--- The settings are the server's schema (sleepy_lsp/server/settings.py), camelCase as
 --- in VS Code's `sleepy.*` settings; tests/test_settings_schema.py checks that
 --- the defaults below agree with the server's and the VS Code extension's.
 

@@ -1,7 +1,7 @@
 /**
  * The `sleepy.*` settings and how they reach the server.
  *
- * The server's schema is the dataclass in sleepy_lsp/settings.py; package.json
+ * The server's schema is the dataclass in sleepy_lsp/server/settings.py; package.json
  * declares the same keys with the same defaults, and
  * tests/test_settings_schema.py checks that they agree. The server gets the
  * settings as `initializationOptions` and again, on every change, through
@@ -15,7 +15,7 @@
 
 import { SECTION } from './constants';
 
-/** Keys under `sleepy.` that the server reads, in the order of sleepy_lsp/settings.py. */
+/** Keys under `sleepy.` that the server reads, in the order of sleepy_lsp/server/settings.py. */
 export const SERVER_SETTING_KEYS = [
     'backend',
     'modelPath',

@@ -1,0 +1,63 @@
+"""`sleepy-lsp`: the command line that starts the language server over stdio (or TCP, for debugging)."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from pathlib import Path
+from typing import BinaryIO
+
+import platformdirs
+
+from .flycheck import CHECK_TIMEOUT_SECONDS, DEBOUNCE_SECONDS
+from .server import build_server
+
+CACHE_ENV = "SLEEPY_CACHE_DIR"
+
+
+def private_stdout() -> BinaryIO:
+    """The LSP stream on a private copy of stdout; file descriptor 1 then points at stderr.
+
+    Anything else that writes to fd 1 would corrupt the LSP stream, and
+    llama-cpp-python even points fd 1 at /dev/null while it loads and runs a
+    model (`suppress_stdout_stderr`), process-wide, which would swallow the
+    server's answers meanwhile.
+    """
+    stream = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
+    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
+    sys.stdout = sys.stderr
+    return stream
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="sleepy-lsp", description="The sleepy-coder language server: compiler-verified fixes for Rust errors.")
+    parser.add_argument("--stdio", action="store_true", help="talk LSP over stdin/stdout (the default)")
+    parser.add_argument("--tcp", type=int, metavar="PORT", help="listen on a TCP port instead, for debugging")
+    parser.add_argument("--host", default="127.0.0.1", help="the address --tcp listens on (default 127.0.0.1)")
+    parser.add_argument("--log-file", help="write the log here (default: stderr)")
+    parser.add_argument("--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
+    parser.add_argument("--trace-lsp", action="store_true", help="log every LSP message (very verbose)")
+    parser.add_argument("--cache-dir", default=os.environ.get(CACHE_ENV) or platformdirs.user_cache_dir("sleepy-coder"),
+                        help=f"where cargo target dirs live (default ${CACHE_ENV}, else the user cache dir)")
+    parser.add_argument("--check-timeout", type=float, default=CHECK_TIMEOUT_SECONDS, metavar="SECONDS",
+                        help="stop a cargo check that runs longer than this")
+    parser.add_argument("--debounce", type=float, default=DEBOUNCE_SECONDS, metavar="SECONDS",
+                        help="wait this long after a save before checking, folding bursts into one check")
+    args = parser.parse_args(argv)
+    handler: logging.Handler = logging.FileHandler(args.log_file, encoding="utf-8") if args.log_file \
+        else logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=args.log_level, handlers=[handler], force=True)
+    logging.getLogger("pygls").setLevel(
+        logging.DEBUG if args.trace_lsp else max(logging.WARNING, logging.getLevelName(args.log_level)))
+    server = build_server(Path(args.cache_dir), args.check_timeout, args.debounce)
+    if args.tcp:
+        server.start_tcp(args.host, args.tcp)
+    else:
+        server.start_io(sys.stdin.buffer, private_stdout())
+    server.terminate(0)  # the client went away without `exit`
+    return 0
+

@@ -1,0 +1,90 @@
+"""What the server tells its user: log lines, popups (only what the user can act on, each once), the
+`sleepy/status` notification, and failures of its background work."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from lsprotocol import types
+from pygls.lsp.server import LanguageServer
+
+from ..errors import SleepyError
+from .documents import FixSet
+
+log = logging.getLogger("sleepy_lsp.server")
+
+STATUS = "sleepy/status"
+_LEVELS = {types.MessageType.Error: logging.ERROR, types.MessageType.Warning: logging.WARNING}
+
+
+class Reporter:
+    """Messages and status for one client connection.
+
+    Args:
+        connection: the language server whose client is told.
+    """
+
+    def __init__(self, connection: LanguageServer) -> None:
+        self.connection = connection
+        self.closing = False  # after shutdown: nothing more is sent to the client
+        self.errors: dict[str, str] = {}  # a crate root or a component -> what failed last
+        self._reported: set[Any] = set()
+        self._status: tuple[str, str] = ("idle", "")
+
+    def say(self, message: str, level: types.MessageType = types.MessageType.Info,
+            popup: bool = False, once: Any = None) -> None:
+        """Log a message, and send it to the client (once per `once` key when given).
+
+        Everything goes to the log file; the client's log gets each message, a
+        popup is only for what the user must act on, and never repeats.
+        """
+        log.log(_LEVELS.get(level, logging.INFO), "%s", message)
+        if once is not None:
+            if once in self._reported:
+                return
+            self._reported.add(once)
+        if self.closing:
+            return
+        try:
+            self.connection.window_log_message(types.LogMessageParams(type=level, message=f"sleepy: {message}"))
+            if popup:
+                self.connection.window_show_message(types.ShowMessageParams(type=level, message=f"sleepy: {message}"))
+        except Exception:  # no client connected (yet): the log has it
+            log.debug("could not send a message to the client", exc_info=True)
+
+    def warn_once(self, message: str, once: Any) -> None:
+        """A warning the user can act on: a popup, once per key."""
+        self.say(message, types.MessageType.Warning, popup=True, once=once)
+
+    def status(self, state: str, message: str = "") -> None:
+        """Send `sleepy/status` when it changes: checking, fixing, idle or error."""
+        if (state, message) == self._status or self.closing:
+            return
+        self._status = (state, message)
+        try:
+            self.connection.protocol.notify(STATUS, {"state": state, "message": message})
+        except Exception:
+            log.debug("could not send status", exc_info=True)
+
+    def failure(self, kind: str, exc: BaseException) -> None:
+        """An unexpected exception: logged with its traceback, told to the user once per kind."""
+        log.error("%s failed", kind, exc_info=exc)
+        text = str(exc) if isinstance(exc, SleepyError) else f"{type(exc).__name__}: {exc}"
+        self.errors[kind] = f"the {kind} failed: {text}"
+        self.say(f"the {kind} failed ({text}); sleepy keeps serving, details are in its log.",
+                 types.MessageType.Error, popup=True, once=("failure", kind))
+
+
+def status_of(checking: bool, fixsets: list[FixSet], errors: dict[str, str]) -> tuple[str, str]:
+    """The session's status in a word and a phrase: checking, fixing, error (the latest), or idle."""
+    if checking:
+        return "checking", "cargo check"
+    if any(s.computing for s in fixsets):
+        waiting = sum(1 for s in fixsets for slot in s.slots.values() if slot.state == "pending")
+        return "fixing", f"fixing {waiting} error{'s' if waiting != 1 else ''}"
+    if errors:
+        return "error", next(reversed(errors.values()))
+    count = sum(len(s.slots) for s in fixsets)
+    ready = sum(1 for s in fixsets for slot in s.slots.values() if any(f.verified for f in slot.fixes))
+    return "idle", f"{count} error{'s' if count != 1 else ''}, {ready} with a verified fix"

@@ -1,0 +1,433 @@
+"""sleepy-lsp: the language server that offers compiler-verified fixes as code actions.
+
+One SleepyServer owns the session: the open documents, the latest diagnostics
+of each crate, and per document version the fixes computed for its errors.
+It routes LSP methods to the rooms that do the work, each given callbacks
+rather than the server: Flycheck runs `cargo check`, Fixer computes fixes in
+worker threads, Offers decides what is shown and records what became of it,
+Recorder writes the fix memory, Reporter talks to the user. Handlers are small
+functions named after their LSP method. The event loop never blocks.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import time
+from functools import partial
+from pathlib import Path
+from typing import Any, Callable
+
+from lsprotocol import types
+from pygls import uris
+from pygls.lsp.server import LanguageServer
+
+from .. import __version__
+from ..engine.providers import rustc_fixes
+from ..rust.crates import CrateLocation, find_crate, target_dir_for
+from ..rust.diagnostics import Diagnostic
+from ..rust.shadow import CheckResult
+from . import lsp_convert as convert
+from .documents import DocumentSnapshot, FixSet, FixSlot, TrackedDocument, snapshot_of
+from .fixing import Fixer, default_workers
+from .flycheck import CHECK_TIMEOUT_SECONDS, DEBOUNCE_SECONDS, CheckOutcome, Flycheck
+from .offers import Offers
+from .progress import Progress
+from .publishing import Publisher
+from .recorder import Recorder
+from .reporting import Reporter, status_of
+from .settings import Settings
+
+log = logging.getLogger("sleepy_lsp.server")
+
+
+class SleepyServer(LanguageServer):
+    """The session: documents, checks and fixes; handlers below are thin and call into it."""
+
+    def __init__(self, cache_dir: Path, check_timeout: float = CHECK_TIMEOUT_SECONDS,
+                 debounce: float = DEBOUNCE_SECONDS, workers: int | None = None) -> None:
+        super().__init__("sleepy-lsp", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Incremental)
+        self.cache_dir = Path(cache_dir)
+        self.check_timeout = check_timeout
+        self.debounce = debounce
+        self.settings = Settings()
+        self.loop: asyncio.AbstractEventLoop | None = None
+        self.documents: dict[str, TrackedDocument] = {}
+        self.flychecks: dict[Path, Flycheck] = {}
+        self.crate_diagnostics: dict[Path, dict[str, list[Diagnostic]]] = {}  # crate root -> file -> latest
+        self.publisher = Publisher(self.text_document_publish_diagnostics)
+        self.fixsets: dict[str, FixSet] = {}  # uri -> the fixes of its current version
+        self.reporter = Reporter(self)
+        self.recorder = Recorder(warn=partial(self.on_loop, self.reporter.warn_once), fail=partial(self.on_loop, self.fail),
+                                 opened=self.memory_opened)
+        self.offers = Offers(self.recorder.write, verify=lambda: self.settings.verify)
+        self.fixer = Fixer(self.cache_dir, workers or default_workers(), check_timeout, self.on_loop, self.fail,
+                           self.update_status, self.progress)
+        self._check_progress: dict[Path, Progress] = {}
+        self._tasks: set[asyncio.Task] = set()
+
+    # --- plumbing ---
+
+    def spawn(self, coroutine) -> asyncio.Task:
+        """Run a coroutine in the background, keeping a reference so it is not collected mid-way."""
+        task = asyncio.get_running_loop().create_task(coroutine)
+        self._tasks.add(task)
+        task.add_done_callback(self._task_done)
+        return task
+
+    def _task_done(self, task: asyncio.Task) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            self.fail("background", task.exception())
+
+    def on_loop(self, fn: Callable, *args: Any) -> None:
+        """Call fn on the event loop from a worker thread."""
+        if self.loop is not None and not self.loop.is_closed():
+            self.loop.call_soon_threadsafe(fn, *args)
+
+    def progress(self, title: str, message: str | None = None,
+                 on_cancel: Callable[[], None] | None = None) -> Progress:
+        """A work-done progress report, silent when the client does not take them."""
+        window = getattr(self.client_capabilities, "window", None)
+        return Progress(self.work_done_progress, self.spawn, bool(window and window.work_done_progress),
+                        title, message, on_cancel)
+
+    def client_supports_resolve(self) -> bool:
+        code_action = getattr(getattr(self.client_capabilities, "text_document", None), "code_action", None)
+        support = getattr(code_action, "resolve_support", None)
+        return bool(support and "edit" in (support.properties or []))
+
+    @property
+    def encoding(self) -> str:
+        """The negotiated position encoding: "utf-16" unless the client offered another pygls knows."""
+        try:
+            chosen = self.workspace.position_encoding or convert.UTF16
+        except RuntimeError:  # before initialize
+            return convert.UTF16
+        return getattr(chosen, "value", chosen)
+
+    def fail(self, kind: str, exc: BaseException) -> None:
+        self.reporter.failure(kind, exc)
+        self.update_status()
+
+    def update_status(self) -> None:
+        checking = any(f.running for f in self.flychecks.values())
+        self.reporter.status(*status_of(checking, list(self.fixsets.values()), self.reporter.errors))
+
+    def report_server_error(self, error: Exception, source: Any) -> None:
+        # pygls calls this for exceptions in handlers; a request's caller already got a JSON-RPC error.
+        if self.reporter.closing:
+            log.debug("after shutdown: %s", error)
+            return
+        self.fail("request handler", error)
+
+    # --- settings and the fix memory ---
+
+    def apply_settings(self, raw: Any, origin: str) -> None:
+        """Apply the editor's settings; bad or unknown ones are reported and ignored."""
+        if raw is not None and not isinstance(raw, dict):
+            self.reporter.say(f"{origin}: settings must be an object, got {type(raw).__name__}; ignored.",
+                     types.MessageType.Warning)
+            return
+        old = self.settings
+        self.settings, notes = old.updated(raw)
+        for note in notes:
+            self.reporter.say(f"{origin}: {note}", types.MessageType.Warning)
+        new = self.fixer.settings = self.settings
+        if (old.database_path, old.telemetry_enabled) != (new.database_path, new.telemetry_enabled) \
+                or self.recorder.memory is None:
+            self.recorder.open(new.database_path, new.telemetry_enabled)
+        if old.engine_settings() != new.engine_settings():
+            self.fixer.drop_engine()
+        for flycheck in self.flychecks.values():
+            flycheck.cargo = new.cargo_path
+            flycheck.extra_args = list(new.cargo_extra_args)
+        if old.publish_diagnostics != new.publish_diagnostics:
+            for root, grouped in self.crate_diagnostics.items():
+                self.publish(self.flychecks[root].crate, grouped, {})
+
+    def memory_opened(self) -> None:
+        """In the store's thread: a new fix memory is what the engine learns from from now on."""
+        self.fixer.store = self.recorder.memory
+        self.fixer.drop_engine()
+
+    # --- documents and checks ---
+
+    def open_document(self, uri: str, version: int) -> TrackedDocument | None:
+        fs_path = uris.to_fs_path(uri) if uri.startswith("file:") else None
+        if fs_path is None:
+            self.reporter.say(f"{uri} is not a local file: nothing to check.", once=("not-file", uri))
+            return None
+        path = Path(fs_path).resolve()
+        crate = find_crate(path)
+        doc = TrackedDocument(uri, path, crate, version)
+        self.documents[uri] = doc
+        if crate is None:
+            self.reporter.say(f"{path} is not inside a Cargo crate (no Cargo.toml above it): sleepy has nothing to check there.",
+                     types.MessageType.Warning, once=("no-crate", uri))
+        return doc
+
+    def flycheck(self, crate: CrateLocation) -> Flycheck:
+        flycheck = self.flychecks.get(crate.root)
+        if flycheck is None:
+            flycheck = Flycheck(crate, target_dir_for(self.cache_dir, crate),
+                                on_done=self.check_done, on_start=partial(self.check_started, crate),
+                                debounce=self.debounce, timeout=self.check_timeout,
+                                cargo=self.settings.cargo_path, extra_args=self.settings.cargo_extra_args)
+            self.flychecks[crate.root] = flycheck
+        return flycheck
+
+    def request_check(self, doc: TrackedDocument | None) -> None:
+        if doc is None or doc.crate is None:
+            return
+        self.flycheck(doc.crate).restart()
+        self.update_status()
+
+    def check_started(self, crate: CrateLocation, generation: int) -> dict[str, DocumentSnapshot]:
+        """What the check is about to see: each open document of the workspace and its file on disk."""
+        progress = self._check_progress.pop(crate.root, None)
+        if progress is not None:
+            progress.end("restarted")
+
+        def cancel() -> None:
+            self.flychecks[crate.root].cancel()
+            self._check_progress.pop(crate.root, None)
+            self.update_status()
+
+        self._check_progress[crate.root] = self.progress("sleepy: cargo check", crate.name, on_cancel=cancel)
+        self.reporter.status("checking", f"cargo check {crate.name}")
+        return snapshot_of(self.documents, crate, lambda uri: self.workspace.get_text_document(uri).source)
+
+    async def check_done(self, outcome: CheckOutcome) -> None:
+        crate = outcome.crate
+        progress = self._check_progress.pop(crate.root, None)
+        problem = outcome.problem(self.check_timeout)
+        if progress is not None:
+            progress.end(problem or f"{sum(d.is_error for d in outcome.diagnostics)} errors")
+        if problem:
+            self.reporter.errors[str(crate.root)] = problem
+            self.reporter.say(problem, types.MessageType.Error, popup=True, once=("check", crate.root, problem[:60]))
+            self.update_status()
+            return
+        self.reporter.errors.pop(str(crate.root), None)
+        log.info("cargo check %s: %d diagnostics in %.1f s", crate.name, len(outcome.diagnostics), outcome.seconds)
+        grouped = convert.diagnostics_by_file(outcome.diagnostics, crate.workspace_root)
+        self.crate_diagnostics[crate.root] = grouped
+        before = CheckResult(outcome.diagnostics, outcome.seconds)
+        snapshot: dict[str, DocumentSnapshot] = outcome.snapshot or {}
+        for uri, seen in snapshot.items():
+            doc = self.documents.get(uri)
+            if doc is None:
+                continue
+            if doc.revision != seen.revision or not seen.matches_disk:
+                log.info("%s: the check saw a text other than version %d; no fixes until it is saved",
+                         doc.path.name, doc.version)
+                continue
+            self.refresh_fixes(doc, seen.text, grouped.get(str(doc.path), []), before)
+        self.publish(crate, grouped, snapshot)
+        if self.fixer.champions_changed():
+            self.reporter.say("the adapter registry's champions changed: reloading them.")
+        self.update_status()
+
+    def refresh_fixes(self, doc: TrackedDocument, text: str, diagnostics: list[Diagnostic],
+                      before: CheckResult) -> None:
+        """Make the fix set of a document version from its errors, and start computing fixes."""
+        errors = [d for d in diagnostics if d.is_error]
+        keys = [convert.diagnostic_key(d) for d in errors]
+        current = self.fixsets.get(doc.uri)
+        if current is not None and current.revision == doc.revision and current.text == text \
+                and list(current.slots) == keys:
+            return  # the same errors of the same text: keep the fixes already computed
+        if current is not None:
+            current.stop()
+        self.offers.supersede(doc.uri, doc.revision, errors)
+        index = convert.LineIndex.of(text)
+        rel_path = doc.rel_path or ""
+        slots = {key: FixSlot(key, d, convert.to_lsp_diagnostic(d, text, doc.uri, doc.crate.workspace_root,
+                                                                 self.encoding, index),
+                              rustc_fixes(d, rel_path, text, before.errors))
+                 for key, d in zip(keys, errors)}
+        fixset = FixSet(doc.uri, doc.version, doc.revision, text, slots, started=time.monotonic())
+        self.fixsets[doc.uri] = fixset
+        if slots and doc.rel_path:
+            self.spawn(self.fixer.compute(doc, fixset, before))
+        else:
+            fixset.stop()
+
+    def forget_fixes(self, uri: str) -> None:
+        fixset = self.fixsets.pop(uri, None)
+        if fixset is not None:
+            fixset.stop()
+
+    def current_fixset(self, uri: str) -> FixSet | None:
+        """The fix set of the document's current text, or None when there is none or it is stale."""
+        fixset = self.fixsets.get(uri)
+        doc = self.documents.get(uri)
+        if fixset is None or doc is None or fixset.revision != doc.revision or fixset.version != doc.version:
+            return None
+        return fixset
+
+    def publish(self, crate: CrateLocation, grouped: dict[str, list[Diagnostic]],
+                snapshot: dict[str, DocumentSnapshot]) -> None:
+        self.publisher.publish(crate, grouped, snapshot, self.documents, self.settings.publish_diagnostics,
+                               self.encoding)
+
+    def stop_everything(self) -> None:
+        """Cancel every check and fix computation; their cargo process groups are killed within 0.1 s."""
+        self.reporter.closing = True
+        for flycheck in self.flychecks.values():
+            flycheck.cancel()
+        for fixset in self.fixsets.values():
+            fixset.cancel.set()
+
+    def terminate(self, code: int) -> None:
+        """End the process now, after the fix memory has its queued writes.
+
+        A model call cannot be interrupted, and Python would wait for its worker
+        thread before exiting; an editor that closes expects its server gone.
+        """
+        self.stop_everything()
+        try:
+            self.recorder.drain(5)
+            self.recorder.close()
+        except Exception:
+            log.warning("fix-memory writes were still queued at exit", exc_info=True)
+        time.sleep(0.2)  # lets the cargo runners see the cancel and kill their process groups
+        log.info("sleepy-lsp exits (%d)", code)
+        logging.shutdown()
+        os._exit(code)
+
+
+# --- handlers ----------------------------------------------------------------------------------
+
+
+def initialize(ls: SleepyServer, params: types.InitializeParams) -> None:
+    ls.loop = asyncio.get_running_loop()
+    ls.reporter.say(f"sleepy-lsp {__version__} (cache {ls.cache_dir})")
+    ls.apply_settings(params.initialization_options, "initializationOptions")
+
+
+def initialized(ls: SleepyServer, params: types.InitializedParams) -> None:
+    ls.update_status()
+
+
+def did_open(ls: SleepyServer, params: types.DidOpenTextDocumentParams) -> None:
+    item = params.text_document
+    ls.request_check(ls.open_document(item.uri, item.version))
+
+
+def did_save(ls: SleepyServer, params: types.DidSaveTextDocumentParams) -> None:
+    uri = params.text_document.uri
+    doc = ls.documents.get(uri)
+    if doc is None:  # saved without being opened (a client that skipped didOpen)
+        doc = ls.open_document(uri, ls.workspace.get_text_document(uri).version or 0)
+    ls.request_check(doc)
+
+
+def did_change(ls: SleepyServer, params: types.DidChangeTextDocumentParams) -> None:
+    uri, version = params.text_document.uri, params.text_document.version
+    doc = ls.documents.get(uri)
+    if doc is None:
+        return
+    if version is not None and version <= doc.version:
+        ls.reporter.say(f"{doc.path.name}: change to version {version} arrived after version {doc.version}; "
+               "fixes wait for the next check.", types.MessageType.Warning)
+    doc.version = version if version is not None else doc.version + 1
+    doc.revision += 1
+    fixset = ls.fixsets.get(uri)
+    if fixset is not None:
+        fixset.stop()  # its fixes are for a text that is gone; the offers become ignored at the next check
+    ls.update_status()
+
+
+def did_close(ls: SleepyServer, params: types.DidCloseTextDocumentParams) -> None:
+    uri = params.text_document.uri
+    ls.documents.pop(uri, None)
+    ls.forget_fixes(uri)
+    ls.offers.supersede(uri, None, [], note="the file was closed")
+    ls.update_status()
+
+
+def did_change_configuration(ls: SleepyServer, params: types.DidChangeConfigurationParams) -> None:
+    ls.apply_settings(params.settings, "workspace/didChangeConfiguration")
+
+
+def code_action(ls: SleepyServer, params: types.CodeActionParams) -> list[types.CodeAction]:
+    only = [str(getattr(kind, "value", kind)) for kind in params.context.only or []]
+    if only and not any(types.CodeActionKind.QuickFix.value.startswith(kind) for kind in only):
+        return []  # the client asked for other kinds (refactorings, source actions)
+    uri = params.text_document.uri
+    doc = ls.documents.get(uri)
+    fixset = ls.current_fixset(uri)
+    if doc is None or fixset is None:
+        return []
+    actions = []
+    for slot in fixset.slots.values():
+        if convert.request_covers(params.range, slot.lsp.range) or any(
+                convert.client_diagnostic_matches(c, slot.lsp) for c in params.context.diagnostics):
+            actions.extend(ls.offers.actions(doc, fixset, slot, ls.encoding, ls.client_supports_resolve()))
+    return actions
+
+
+async def code_action_resolve(ls: SleepyServer, action: types.CodeAction) -> types.CodeAction:
+    data = action.data if isinstance(action.data, dict) else {}
+    uri = data.get("uri") if isinstance(data.get("uri"), str) else ""
+    fixset = ls.current_fixset(uri)
+    return await ls.offers.resolve(action, ls.documents.get(uri), fixset,
+                                   lambda: ls.current_fixset(uri) is fixset, ls.encoding)
+
+
+def _fix_id(args: tuple[Any, ...], command: str) -> str | None:
+    if args and isinstance(args[0], str) and args[0]:
+        return args[0]
+    log.warning("%s needs a fix id as its argument, got %r", command, args)
+    return None
+
+
+def accept_fix(ls: SleepyServer, *args: Any) -> None:
+    if (fix_id := _fix_id(args, convert.ACCEPT)) is not None:
+        ls.offers.accept(fix_id)
+
+
+def reject_fix(ls: SleepyServer, *args: Any) -> None:
+    if (fix_id := _fix_id(args, convert.REJECT)) is not None:
+        ls.offers.reject(fix_id, "the user said this fix is wrong")
+
+
+def reject_last(ls: SleepyServer, *args: Any) -> str:
+    if not ls.offers.accepted:
+        ls.reporter.say("no accepted fix to take back.", types.MessageType.Warning)
+        return "sleepy has not applied a fix in this session, so there is none to reject"
+    ls.offers.reject(ls.offers.accepted.pop(), "the user took back the fix after accepting it", take_back=True)
+    return "the last applied fix is recorded as wrong"
+
+
+def shutdown(ls: SleepyServer, params: None) -> None:
+    ls.stop_everything()
+
+
+def exit(ls: SleepyServer, params: None) -> None:  # noqa: A001 - the LSP method's name
+    ls.terminate(0 if ls.reporter.closing else 1)
+
+
+def build_server(cache_dir: Path, check_timeout: float = CHECK_TIMEOUT_SECONDS,
+                 debounce: float = DEBOUNCE_SECONDS, workers: int | None = None) -> SleepyServer:
+    """A server with every handler registered."""
+    server = SleepyServer(cache_dir, check_timeout, debounce, workers)
+    server.feature(types.INITIALIZE)(initialize)
+    server.feature(types.INITIALIZED)(initialized)
+    server.feature(types.TEXT_DOCUMENT_DID_OPEN)(did_open)
+    server.feature(types.TEXT_DOCUMENT_DID_SAVE, types.SaveOptions(include_text=False))(did_save)
+    server.feature(types.TEXT_DOCUMENT_DID_CHANGE)(did_change)
+    server.feature(types.TEXT_DOCUMENT_DID_CLOSE)(did_close)
+    server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)(did_change_configuration)
+    server.feature(types.TEXT_DOCUMENT_CODE_ACTION, types.CodeActionOptions(
+        code_action_kinds=[types.CodeActionKind.QuickFix], resolve_provider=True))(code_action)
+    server.feature(types.CODE_ACTION_RESOLVE)(code_action_resolve)
+    server.feature(types.SHUTDOWN)(shutdown)
+    server.feature(types.EXIT)(exit)
+    server.command(convert.ACCEPT)(accept_fix)
+    server.command(convert.REJECT)(reject_fix)
+    server.command(convert.REJECT_LAST)(reject_last)
+    return server
