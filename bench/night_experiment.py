@@ -55,7 +55,9 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from sleepy_lsp.koans import FAMILIES, load_koans  # noqa: E402
+from sleepy_lsp.benchmark.koans import load_koans  # noqa: E402
+from sleepy_lsp.vocabulary import ALL_FAMILIES as ALL  # noqa: E402
+from sleepy_lsp.vocabulary import KOAN_FAMILIES as FAMILIES
 
 KOANS = ROOT / "koans"
 RESULTS = ROOT / "bench" / "results"
@@ -67,7 +69,6 @@ TITLES = {
     "share": "Share (phases 1-3), routed by family",
     "share-average": "Share, loadings averaged (study's failure mode)",
 }
-ALL = "all"
 Log = Callable[[str], None]
 
 
@@ -348,15 +349,15 @@ class Evaluator:
             self.loaded.discard(name)
 
     def evaluate(self, table: dict[str, tuple[str, Path]], label: str) -> dict[str, bool]:
-        """koan id -> passed, each koan served by table[family] (else table["all"], else the base model).
+        """koan id -> passed, each koan served by table[family] (else table[ALL], else the base model).
 
         Args:
             table: family -> (adapter id, peft folder).
             label: for the progress line.
         """
-        from sleepy_lsp.engine import FixEngine
-        from sleepy_lsp.evaluate import evaluate
-        from sleepy_lsp.providers import ModelProvider
+        from sleepy_lsp.benchmark.evaluate import evaluate
+        from sleepy_lsp.engine.engine import FixEngine
+        from sleepy_lsp.engine.providers import ModelProvider
         from trainer.evaluate import InProcessBackend, Routing
 
         def serving(koan: Any) -> tuple[str, Path] | None:
@@ -455,15 +456,15 @@ def routing_table(registry: Any) -> dict[str, tuple[str, Path]]:
 
 def derive_average(share_registry: Any, avg_registry: Any, base: Path, night: str, log: Log) -> Any:
     """Average every task's loadings in share's newest basis into one adapter for all families, and publish it."""
-    from trainer.models import Placement, load_model
     from trainer.lora import save_factors_as_peft
-    from trainer.night import _averaged_factors
+    from trainer.models import Placement, load_model
     from trainer.registry import Manifest
     from trainer.share import load_share, tasks_of
+    from trainer.tasks import averaged_factors
 
     basis = [m for m in share_registry.manifests("share", "basis") if m.night == night][-1]
     model, _ = load_share(load_model(base, Placement("cpu", "float32")), share_registry.path(basis.id) / "share")
-    factors = _averaged_factors(model)
+    factors = averaged_factors(model)
     tasks = tasks_of(model)
     manifest = Manifest(avg_registry.new_id("share", "average"), "share", str(base), ALL, "adapter", ALL,
                         None, basis.trainable_params, basis.lora_params_same_rank, night=night,
@@ -585,7 +586,7 @@ def render_tables(config: Config, data: dict[str, Any]) -> str:
 
 def night_records(config: Config, judge: Any, log: Log, evaluator: Evaluator | None) -> tuple[dict[str, list[Any]], str]:
     """Each night's records: that family's train-split koans (only the base model's failures with --day)."""
-    from trainer.night import koan_records
+    from trainer.dataset import koan_records
 
     records = koan_records(KOANS, judge, log)
     note = "every train koan of the family is taken as a failure of the base model's day (pass --day to measure it)"
@@ -604,7 +605,7 @@ def run(config: Config, log: Log) -> dict[str, Any]:
     """Run the experiment and write its report; returns the JSON payload."""
     import torch
 
-    from sleepy_lsp.judge import Judge
+    from sleepy_lsp.benchmark.judge import Judge
     from trainer.gate import pass_rates
     from trainer.models import resolve_base_model
     from trainer.night import run_night
@@ -800,7 +801,8 @@ def restore_states(saved: dict[str, Any], states: dict[str, MethodState], log: L
     and the champions are rebuilt from the recorded nights, so the rerun of
     that night starts where the recorded ones ended.
     """
-    from trainer.registry import CHAMPIONS, Registry
+    from sleepy_lsp.model.adapters import CHAMPIONS
+    from trainer.registry import Registry
 
     restored = {}
     for name, state in states.items():
@@ -829,9 +831,9 @@ def restore_states(saved: dict[str, Any], states: dict[str, MethodState], log: L
 
 def plan_only(config: Config, log: Log) -> None:
     """Measure the machine and print the budget plan, without training anything."""
-    from sleepy_lsp.judge import Judge
+    from sleepy_lsp.benchmark.judge import Judge
+    from trainer.dataset import koan_records
     from trainer.models import Placement, load_model, load_tokenizer, resolve_base_model
-    from trainer.night import koan_records
 
     base = resolve_base_model(None)
     model, tokenizer = load_model(base, Placement("cpu", "float32")), load_tokenizer(base)

@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
-
 from conftest import MUT_BROKEN, MUT_CHECK, MUT_SOLUTION, write_koan
+
 from trainer.cli import main
 from trainer.data import write_jsonl
 from trainer.registry import Registry
@@ -149,6 +149,9 @@ def test_a_real_evaluation_refuses_a_random_model(setup, capsys):
     assert "not more than the champion's 0" in out
     assert Registry(tmp_path / "adapters").champions() == {}
     assert list((tmp_path / "work" / "evals").glob("base-*.json")), "the base model's results are cached"
+    [report] = (tmp_path / "work" / "nights").glob("night-*.json")
+    payload = json.loads(report.read_text())
+    assert payload["trainable_params"] == payload["lora_params_same_rank"] > 0, "one LoRA adapter per task"
 
 
 def test_lora_nights_continue_from_the_champion(setup, monkeypatch, capsys):

@@ -5,13 +5,26 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
-
 from conftest import MUT_BROKEN, MUT_SOLUTION, write_koan
-from sleepy_lsp.koans import load_koans
-from sleepy_lsp.prompt import answer_for, build_messages
-from trainer.data import (IGNORE_INDEX, FixRecord, RenderedError, ReplayBuffer, collate, dedup, examples_from_koans,
-                          examples_from_memory, family_counts, first_changed_line, read_jsonl, render_prompt,
-                          tokenize_record, write_jsonl)
+
+from sleepy_lsp.benchmark.koans import load_koans
+from sleepy_lsp.model.prompt import answer_for, build_messages
+from trainer.data import (
+    IGNORE_INDEX,
+    FixRecord,
+    RenderedError,
+    ReplayBuffer,
+    collate,
+    dedup,
+    examples_from_koans,
+    examples_from_memory,
+    family_counts,
+    first_changed_line,
+    read_jsonl,
+    render_prompt,
+    tokenize_record,
+    write_jsonl,
+)
 from trainer.tiny import tiny_records, tiny_tokenizer
 
 

@@ -6,7 +6,8 @@ import json
 
 import pytest
 
-from trainer.gate import Decision, NightReport, decide, decide_per_family, pass_rates, render_markdown, write_report
+from trainer.gate import Decision, decide, decide_per_family, pass_rates
+from trainer.report import NightReport, render_markdown, write_report
 
 FAMILIES = {"bc_1": "borrow", "bc_2": "borrow", "bc_3": "borrow", "rh_1": "result", "rh_2": "result"}
 CHAMPION = {"bc_1": True, "bc_2": False, "bc_3": False, "rh_1": True, "rh_2": False}

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-import threading
 
 import pytest
 
-from sleepy_lsp.backends import Backend
-from sleepy_lsp.champions import champion_adapters, champions_signature
+from sleepy_lsp.model.adapters import champion_adapters, change_token
+from sleepy_lsp.model.backends import Backend
 from trainer.lora import save_factors_as_peft
-from trainer.registry import Champion, ChampionWatcher, Manifest, Registry, RegistryError, wait_for_change
+from trainer.registry import Champion, Manifest, Registry, RegistryError
 
 
 def add(registry: Registry, method: str = "lora", family: str = "borrow", kind: str = "adapter") -> str:
@@ -89,28 +88,28 @@ def test_a_running_engine_notices_a_new_champion(tmp_path):
     registry.set_champions({"borrow": Champion(first, "borrow")})
     backend = Backend()
     backend.set_adapters(champion_adapters(tmp_path, "transformers"))
-    watcher = ChampionWatcher(registry)
-    signature = champions_signature(tmp_path)
-    assert not watcher.changed()
+    seen = change_token(tmp_path)
+    assert change_token(tmp_path) == seen, "nothing changes while the champions stay"
 
-    # The night promotes a new champion while the engine is running; the engine polls and reloads.
-    threading.Timer(0.2, lambda: registry.set_champions({"borrow": Champion(second, "borrow")})).start()
-    assert wait_for_change(watcher, timeout=5.0)
+    # The night promotes a new champion while the engine is running; the engine's next poll sees it and reloads.
+    registry.set_champions({"borrow": Champion(second, "borrow")})
+    assert change_token(tmp_path) != seen
+    seen = change_token(tmp_path)
     backend.set_adapters(champion_adapters(tmp_path, "transformers"))
     assert backend.adapters["borrow"] == tmp_path / second
-    assert champions_signature(tmp_path) != signature
-    assert not watcher.changed(), "one change is reported once"
+    assert change_token(tmp_path) == seen, "one change is seen once"
     assert registry.version() == 2
 
 
 def test_two_quick_writes_are_both_visible(tmp_path):
     registry = Registry(tmp_path)
     adapter = add(registry)
-    watcher = ChampionWatcher(registry)
+    seen = change_token(tmp_path)
     registry.set_champions({"borrow": Champion(adapter, "borrow")})
-    assert watcher.changed()
+    assert change_token(tmp_path) != seen
+    seen = change_token(tmp_path)
     registry.set_champions({"result": Champion(adapter, "borrow")})
-    assert watcher.changed(), "the inode changes even within one timestamp tick"
+    assert change_token(tmp_path) != seen, "the inode changes even within one timestamp tick"
 
 
 def test_share_tasks_are_published_as_peft_loras(tmp_path):

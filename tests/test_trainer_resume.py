@@ -93,8 +93,8 @@ def test_a_half_written_checkpoint_is_never_used(tmp_path):
 
 
 def test_interrupting_training_keeps_the_last_checkpoint(tmp_path, monkeypatch):
-    from sleepy_lsp.errors import SleepyError
     import trainer.loop as loop
+    from sleepy_lsp.errors import SleepyError
 
     tokenizer = tiny_tokenizer()
     model = attach_lora(tiny_model(), LoraSettings(r=4, alpha=8.0), "all")

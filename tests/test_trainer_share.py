@@ -12,9 +12,27 @@ import torch
 
 from trainer.lora import DEFAULT_TARGET_MODULES, LoraSettings, linear_shapes, lora_parameter_count
 from trainer.models import meta_model
-from trainer.share import (ShareLinear, ShareSettings, add_task, attach_share, check_task_name, choose_k, combine_tasks,
-                           freeze_for_task, load_share, phase1_basis, phase3_merge, principal_basis, project_factors,
-                           save_share, select_task, share_layers, share_parameter_count, task_factors, tasks_of)
+from trainer.share import (
+    ShareLinear,
+    ShareSettings,
+    add_task,
+    attach_share,
+    check_task_name,
+    choose_k,
+    combine_tasks,
+    freeze_for_task,
+    load_share,
+    phase1_basis,
+    phase3_merge,
+    principal_basis,
+    project_factors,
+    save_share,
+    select_task,
+    share_layers,
+    share_parameter_count,
+    task_factors,
+    tasks_of,
+)
 from trainer.tiny import tiny_model
 
 TOLERANCE = 1e-4

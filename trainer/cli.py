@@ -18,8 +18,9 @@ import click
 from rich.console import Console
 from rich.table import Table
 
+from sleepy_lsp.benchmark.koans import DEFAULT_KOANS
 from sleepy_lsp.cli import run_command_line
-from sleepy_lsp.koans import FAMILIES
+from sleepy_lsp.vocabulary import FAMILIES, KOAN_FAMILIES
 
 console = Console()
 err_console = Console(stderr=True)
@@ -31,8 +32,6 @@ def _log(message: str) -> None:
 
 def data_options(func: Callable) -> Callable:
     """The options that say where tonight's data comes from (shared by `data` and `run`)."""
-    from .night import DEFAULT_KOANS
-
     options = [
         click.option("--koans", "koans_dir", type=click.Path(path_type=Path, file_okay=False), default=DEFAULT_KOANS,
                      show_default=True, help="Koan folder: its train split is learned from, its eval split gates."),
@@ -41,7 +40,7 @@ def data_options(func: Callable) -> Callable:
                      help="Extra fix records as JSON lines (repeatable)."),
         click.option("--no-memory", is_flag=True, help="Do not read the fix memory."),
         click.option("--db", "db_path", type=click.Path(path_type=Path), help="The fix memory [default: the user's]."),
-        click.option("--family", "families", type=click.Choice(FAMILIES), multiple=True,
+        click.option("--family", "families", type=click.Choice(KOAN_FAMILIES), multiple=True,
                      help="Only this family's data tonight (repeatable)."),
         click.option("--work-dir", type=click.Path(path_type=Path, file_okay=False),
                      help="Checkpoints, replay buffer and reports [default: the user data dir]."),
@@ -67,7 +66,8 @@ def data_command(koans_dir: Path, no_koans: bool, data_files: tuple[Path, ...], 
                  export: Path | None) -> None:
     """Show (or export) tonight's training data."""
     from .data import ReplayBuffer, write_jsonl
-    from .night import default_work_root, gather_records
+    from .dataset import gather_records
+    from .night import default_work_root
 
     plan = _plan(method="lora", base_model=Path("."), koans_dir=None if no_koans else koans_dir,
                  data_files=data_files, use_memory=not no_memory, memory_path=db_path,
@@ -89,7 +89,7 @@ def stats_table(records: list[Any], replay: list[Any]) -> Table:
         replay: every record in the replay buffer.
     """
     table = Table("family", "pairs", "koans", "memory", "files", "replay buffer", title="tonight's data")
-    for family in [*FAMILIES, "other"]:
+    for family in FAMILIES:
         mine = [r for r in records if r.family == family]
         older = sum(r.family == family for r in replay)
         if mine or older:
@@ -137,11 +137,12 @@ def run_command(method: str, per_family: bool, combine: str, max_steps: int | No
                 data_files: tuple[Path, ...], no_memory: bool, db_path: Path | None, families: tuple[str, ...],
                 work_dir: Path | None, jobs: int | None) -> None:
     """Train tonight's adapters, evaluate them against the champions, promote the better ones, write a report."""
-    from .gate import render_markdown
+    from .dataset import gather_records
     from .loop import TrainSettings
     from .lora import LoraSettings
     from .models import resolve_base_model
-    from .night import describe_plan, gather_records, run_night
+    from .night import describe_plan, run_night
+    from .report import render_markdown
     from .share import ShareSettings
 
     lora = _settings(LoraSettings, r=rank, alpha=alpha)
@@ -224,7 +225,7 @@ def _judge_factory(jobs: int | None) -> Callable[[], Any]:
     made: list[Any] = []
 
     def factory() -> Any:
-        from sleepy_lsp.judge import Judge
+        from sleepy_lsp.benchmark.judge import Judge
 
         if not made:
             made.append(Judge(jobs=jobs))

@@ -19,10 +19,11 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
-from sleepy_lsp.diagnostics import Diagnostic
-from sleepy_lsp.families import FAMILIES, classify
-from sleepy_lsp.koans import Koan
-from sleepy_lsp.prompt import answer_for, build_messages
+from sleepy_lsp.benchmark.koans import Koan
+from sleepy_lsp.model.prompt import answer_for, build_messages
+from sleepy_lsp.rust.diagnostics import Diagnostic
+from sleepy_lsp.rust.families import classify
+from sleepy_lsp.vocabulary import FAMILIES
 
 IGNORE_INDEX = -100  # label value the loss skips: every prompt token gets it
 PLAIN_TEMPLATE_ROLES = {"system": "### System", "user": "### User", "assistant": "### Assistant"}

@@ -1,4 +1,4 @@
-"""The evaluation gate and the night report.
+"""The evaluation gate: which of tonight's candidates replace the champions.
 
 A candidate is promoted only if it passes more eval koans than the champion
 and breaks none that the champion passed; for per-family adapters the rule
@@ -8,15 +8,16 @@ results (koan id -> passed), so it can be tested without a model.
 
 from __future__ import annotations
 
-import json
-import os
-from dataclasses import asdict, dataclass, field
-from pathlib import Path
-from typing import Any, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Callable, Mapping
 
-from sleepy_lsp.koans import FAMILIES
+from sleepy_lsp.vocabulary import ALL_FAMILIES, KOAN_FAMILIES
 
-ALL = "all"
+if TYPE_CHECKING:
+    from .evaluate import Scores
+    from .registry import Registry
+
+Log = Callable[[str], None]
 
 
 @dataclass
@@ -24,7 +25,7 @@ class Decision:
     """The gate's verdict for one scope (a family, or all koans).
 
     Args:
-        scope: the family, or "all".
+        scope: the family, or ALL_FAMILIES.
         promote: whether the candidate replaces the champion.
         reason: one sentence saying why.
         champion_passed: eval koans the champion passes in this scope.
@@ -51,14 +52,14 @@ def _check_same_koans(champion: Mapping[str, bool], candidate: Mapping[str, bool
                          "are in only one of them")
 
 
-def decide(champion: Mapping[str, bool], candidate: Mapping[str, bool], scope: str = ALL,
+def decide(champion: Mapping[str, bool], candidate: Mapping[str, bool], scope: str = ALL_FAMILIES,
            koans: list[str] | None = None) -> Decision:
     """Promote only if the pass count improves and nothing the champion passed now fails.
 
     Args:
         champion: koan id -> passed, for the current champion (or the base model).
         candidate: koan id -> passed, for the candidate, on the same koans.
-        scope: the family these koans belong to, or "all".
+        scope: the family these koans belong to, or ALL_FAMILIES.
         koans: the koan ids to judge on (default: all of them).
     """
     _check_same_koans(champion, candidate)
@@ -94,7 +95,7 @@ def decide_per_family(champion: Mapping[str, bool], candidate: Mapping[str, bool
     unlabelled = sorted(k for k in champion if k not in families)
     if unlabelled:
         raise ValueError(f"koans {unlabelled[:5]} have no family")
-    present = [f for f in FAMILIES if any(fam == f for fam in families.values())]
+    present = [f for f in KOAN_FAMILIES if any(fam == f for fam in families.values())]
     decisions = {}
     for family in scopes or present:
         ids = [k for k in champion if families[k] == family]
@@ -111,7 +112,7 @@ def pass_rates(results: Mapping[str, bool], families: Mapping[str, str]) -> dict
         families: koan id -> family.
     """
     rates: dict[str, dict[str, int]] = {}
-    for family in FAMILIES:
+    for family in KOAN_FAMILIES:
         ids = [k for k in results if families.get(k) == family]
         if ids:
             rates[family] = {"passed": sum(bool(results[k]) for k in ids), "total": len(ids)}
@@ -119,113 +120,36 @@ def pass_rates(results: Mapping[str, bool], families: Mapping[str, str]) -> dict
     return rates
 
 
-# The night report ---------------------------------------------------------------------------------
+def gate_and_promote(registry: Registry, scores: Scores, entries: dict[str, str], per_family: bool,
+                     log: Log) -> tuple[list[Decision], list[str]]:
+    """Gate tonight's candidates against the champions, record their results and promote the winners.
 
-@dataclass
-class NightReport:
-    """Everything one night did, for the markdown and JSON reports.
-
-    Args:
-        night: the night's id.
-        method: "lora", "replay" or "share".
-        base_model: the base model's path.
-        per_family: whether adapters were trained per family.
-        data: family -> training pairs (tonight's, before replay).
-        replayed: pairs drawn from the replay buffer.
-        trainable_params: per task, the chosen method's trainable parameters.
-        lora_params_same_rank: plain LoRA's trainable parameters at the same rank.
-        seconds: wall time of the night.
-        steps: optimizer steps per task.
-        before: family -> {"passed", "total"} for the champion(s).
-        after: family -> {"passed", "total"} for the candidate(s).
-        decisions: the gate's decisions by scope.
-        promoted: adapter ids that became champions.
-        notes: anything else worth reading (phase 1 bootstrap, phase 3 errors, ...).
-    """
-
-    night: str
-    method: str
-    base_model: str
-    per_family: bool = False
-    data: dict[str, int] = field(default_factory=dict)
-    replayed: int = 0
-    trainable_params: int = 0
-    lora_params_same_rank: int = 0
-    seconds: float = 0.0
-    steps: dict[str, int] = field(default_factory=dict)
-    before: dict[str, dict[str, int]] = field(default_factory=dict)
-    after: dict[str, dict[str, int]] = field(default_factory=dict)
-    decisions: list[Decision] = field(default_factory=list)
-    promoted: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-
-    @property
-    def regressions(self) -> list[str]:
-        return sorted({k for d in self.decisions for k in d.regressions})
-
-    @property
-    def parameter_ratio(self) -> float:
-        return self.lora_params_same_rank / self.trainable_params if self.trainable_params else 0.0
-
-
-def _rate(cell: Mapping[str, int] | None) -> str:
-    if not cell or not cell.get("total"):
-        return "-"
-    return f"{cell['passed']}/{cell['total']} ({100.0 * cell['passed'] / cell['total']:.1f}%)"
-
-
-def render_markdown(report: NightReport) -> str:
-    """The night report as markdown.
+    Returns the decisions and the ids of the adapters promoted (in one atomic write).
 
     Args:
-        report: the night's report.
+        registry: the adapter registry.
+        scores: tonight's evaluation.
+        entries: task -> registered adapter id.
+        per_family: decide each family on its own (per-family adapters routed by family), else once for all koans.
+        log: progress messages.
     """
-    lines = [f"# Night {report.night}: {report.method}{' per family' if report.per_family else ''}", ""]
-    lines += [f"- base model: `{report.base_model}`",
-              f"- training pairs: {sum(report.data.values())} tonight"
-              + (f" + {report.replayed} replayed" if report.replayed else "")
-              + (" (" + ", ".join(f"{f} {n}" for f, n in report.data.items()) + ")" if report.data else ""),
-              f"- trainable parameters per task: {report.trainable_params:,} "
-              f"(plain LoRA at the same rank: {report.lora_params_same_rank:,}; "
-              f"{report.parameter_ratio:.0f}x fewer)" if report.method == "share" else
-              f"- trainable parameters per adapter: {report.trainable_params:,}",
-              "- steps: " + (", ".join(f"{t} {n}" for t, n in report.steps.items()) or "none"),
-              f"- time: {report.seconds:.0f} s",
-              f"- promoted: {', '.join(report.promoted) if report.promoted else 'nothing (the champion stays)'}", ""]
-    if report.decisions:  # a night trained with --no-eval has no scores and no gate to show
-        lines += ["| family | before | after |", "| --- | --- | --- |"]
-        for family in [*(f for f in FAMILIES if f in report.before or f in report.after), "total"]:
-            lines.append(f"| {family} | {_rate(report.before.get(family))} | {_rate(report.after.get(family))} |")
-        lines += ["", "| scope | decision | why |", "| --- | --- | --- |"]
-        for d in report.decisions:
-            lines.append(f"| {d.scope} | {'promote' if d.promote else 'keep champion'} | {d.reason} |")
-        lines += ["", f"Regressions: {', '.join(report.regressions) if report.regressions else 'none'}."]
-    if report.notes:
-        lines += ["", "Notes:", *(f"- {note}" for note in report.notes)]
-    return "\n".join(lines) + "\n"
-
-
-def report_json(report: NightReport) -> dict[str, Any]:
-    """The night report as a JSON-ready dict (with derived fields spelled out).
-
-    Args:
-        report: the night's report.
-    """
-    return asdict(report) | {"regressions": report.regressions, "parameter_ratio": report.parameter_ratio}
-
-
-def write_report(report: NightReport, folder: Path) -> tuple[Path, Path]:
-    """Write night-<id>.md and night-<id>.json atomically; returns both paths.
-
-    Args:
-        report: the night's report.
-        folder: where reports go.
-    """
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    paths = (folder / f"night-{report.night}.md", folder / f"night-{report.night}.json")
-    for path, text in zip(paths, (render_markdown(report), json.dumps(report_json(report), indent=2))):
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(path)
-    return paths
+    if per_family:
+        decisions = decide_per_family(scores.champion, scores.candidate, scores.families, scores.covered)
+    else:
+        decisions = {ALL_FAMILIES: decide(scores.champion, scores.candidate)}
+    promoted = []
+    for task, adapter_id in entries.items():
+        # Recorded so that later nights score this adapter, once a champion, without evaluating it again.
+        manifest = registry.manifest(adapter_id)
+        manifest.eval_results = {k: passed for k, passed in scores.candidate.items()
+                                 if task == ALL_FAMILIES or scores.families[k] == task}
+        manifest.eval_scores = pass_rates(manifest.eval_results, scores.families)
+        registry.update_manifest(manifest)
+        decision = decisions.get(task if per_family else ALL_FAMILIES)
+        if decision and decision.promote:
+            promoted.append(adapter_id)
+    if promoted:
+        log(f"promoted {', '.join(promoted)} (champions version {registry.promote(*promoted)})")
+    else:
+        log("nothing promoted: the champions stay")
+    return list(decisions.values()), promoted

@@ -4,13 +4,20 @@ The default targets are the attention projections (q/k/v/o) and the MLP
 projections (gate/up/down); Llama-family models (SmolLM2, Qwen2.5) and Gemma 3
 use the same module names for them. One adapter per error family lives in
 the same peft model under the family's name, so routing is `set_adapter`.
+A night continues from the champion's saved factors (`warm_start`), and
+Share's phase 1 decomposes the registry's saved LoRA folders
+(`registry_lora_factors`).
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
+
+if TYPE_CHECKING:
+    from .registry import Registry
 
 DEFAULT_TARGET_MODULES = ("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj")
 PEFT_PREFIX = "base_model.model."
@@ -166,22 +173,6 @@ def lora_factors(model: Any, adapter_name: str) -> dict[str, tuple[Any, Any]]:
     return factors
 
 
-def load_lora(model: Any, folder: Path, adapter_name: str) -> Any:
-    """Load a saved adapter under a name; wraps the model in a PeftModel the first time.
-
-    Args:
-        model: a transformers model or a PeftModel.
-        folder: a folder written by save_lora.
-        adapter_name: the name to load it under.
-    """
-    from peft import PeftModel
-
-    if isinstance(model, PeftModel):
-        model.load_adapter(str(folder), adapter_name=adapter_name)
-        return model
-    return PeftModel.from_pretrained(model, str(folder), adapter_name=adapter_name)
-
-
 def save_factors_as_peft(factors: dict[str, tuple[Any, Any]], folder: Path, base_model_name: str = "") -> Path:
     """Write LoRA factors as a peft adapter folder that PeftModel.from_pretrained loads.
 
@@ -211,3 +202,84 @@ def save_factors_as_peft(factors: dict[str, tuple[Any, Any]], folder: Path, base
         tensors[f"{PEFT_PREFIX}{name}.lora_B.weight"] = b.detach().float().cpu().contiguous()
     save_file(tensors, str(folder / "adapter_model.safetensors"))
     return folder
+
+
+# Saved adapters: reading them back and continuing from them ---------------------------------------
+
+def read_peft_factors(folder: Path) -> dict[str, tuple[Any, Any]]:
+    """A peft LoRA folder's factors, module name -> (A, B) with the scaling folded into B.
+
+    Args:
+        folder: a folder with adapter_config.json and adapter_model.safetensors.
+    """
+    from safetensors.torch import load_file
+
+    config = json.loads((folder / "adapter_config.json").read_text(encoding="utf-8"))
+    scale = float(config.get("lora_alpha", config["r"])) / float(config["r"])
+    tensors = load_file(str(folder / "adapter_model.safetensors"))
+    factors = {}
+    for name, tensor in tensors.items():
+        if name.endswith(".lora_A.weight"):
+            module = name.removeprefix(PEFT_PREFIX).removesuffix(".lora_A.weight")
+            factors[module] = (tensor.float(), tensors[name.replace("lora_A", "lora_B")].float() * scale)
+    return factors
+
+
+def warm_start(model: Any, adapter_name: str, factors: dict[str, tuple[Any, Any]]) -> None:
+    """Copy saved factors into a freshly attached LoRA adapter (undoing the folded scaling on B).
+
+    Args:
+        model: a PeftModel with the adapter attached.
+        adapter_name: the adapter's name.
+        factors: module name -> (A, B) with the scaling folded into B.
+    """
+    import torch
+
+    with torch.no_grad():
+        for name, module in model.named_modules():
+            lora_a = getattr(module, "lora_A", None)
+            key = name.removeprefix(PEFT_PREFIX)
+            if lora_a is None or adapter_name not in lora_a or key not in factors:
+                continue
+            a, b = factors[key]
+            lora_a[adapter_name].weight.copy_(a)
+            module.lora_B[adapter_name].weight.copy_(b / module.scaling[adapter_name])
+
+
+def lora_warm_starts(registry: Registry, tasks: Iterable[str], base_model: str, r: int) -> dict[str, str]:
+    """task -> the champion LoRA adapter it continues from (same base model and rank).
+
+    Continuing from the champion is what makes a sequence of LoRA nights
+    continual learning (and what makes forgetting, and replay against it,
+    possible); a task without such a champion starts fresh.
+
+    Args:
+        registry: the adapter registry.
+        tasks: tonight's task names (families, or ALL_FAMILIES).
+        base_model: only adapters of this base model count.
+        r: tonight's rank; an adapter of another rank cannot be continued.
+    """
+    champions = registry.champions()
+    starts = {}
+    for task in tasks:
+        champion = champions.get(task)
+        if champion is None:
+            continue
+        manifest = registry.manifest(champion.adapter)
+        if manifest.method not in ("lora", "replay") or manifest.base_model != base_model:
+            continue
+        config = json.loads((registry.path(manifest.id) / "adapter_config.json").read_text(encoding="utf-8"))
+        if int(config.get("r", -1)) == r:
+            starts[task] = manifest.id
+    return starts
+
+
+def registry_lora_factors(registry: Registry, base_model: str) -> list[dict[str, tuple[Any, Any]]]:
+    """Every servable LoRA adapter's factors (scaling folded into B), what Share's phase 1 decomposes.
+
+    Args:
+        registry: the adapter registry.
+        base_model: only adapters of this base model count.
+    """
+    return [read_peft_factors(registry.path(m.id)) for m in registry.manifests(kind="adapter")
+            if m.method in ("lora", "replay") and m.base_model == base_model]

@@ -1,24 +1,12 @@
-"""The adapter registry: a folder of adapters with manifests, a champion per family and a change signal.
+"""The adapter registry: adapters with manifests, a champion per family, and the Share basis a night grows from.
 
-Layout (the day side only ever reads it; sleepy_lsp.champions is its reader):
-
-    adapters/
-      champions.json          {"borrow": {"adapter": "<id>", "task": "borrow"}, ..., "_version": 7, "_updated_at": ...}
-      <id>/manifest.json      method, base model, family, parent basis, trainable params, eval scores, created-at
-      <id>/adapter_config.json + adapter_model.safetensors
-                              the adapter as a peft LoRA folder (a Share task is exported as the
-                              rank-r LoRA it is), what the transformers backend loads
-      <id>/adapter.gguf       the same update as a GGUF LoRA, what the llama_cpp backend loads
-      <id>/share/             [Share basis entries] the basis and every task's loadings
-
-Families are top-level keys of champions.json so a reader can map family ->
-adapter folder directly; keys starting with "_" are metadata. An adapter
-folder is written under a temporary name and renamed when complete, and
-champions.json is replaced atomically, so a reader never sees half of
-either. `version()` (the "_version" counter) and `change_token()` (one stat
-call) are the change signals a running server polls to reload without a
-restart. A family without its own champion falls back to the "all"
-champion, then to the base model.
+The folder's layout and its change token belong to `sleepy_lsp.model.adapters`,
+which the server reads by; this module is the writer. An adapter folder is
+written under a temporary name and renamed when complete, and champions.json
+is replaced atomically, so a reader never sees half of either: a running
+server polls `adapters.change_token` (one stat call) to reload without a
+restart. `version()` counts champion changes. A family without its own
+champion falls back to the ALL_FAMILIES champion, then to the base model.
 """
 
 from __future__ import annotations
@@ -27,7 +15,6 @@ import json
 import os
 import re
 import shutil
-import time
 import uuid
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
@@ -35,27 +22,23 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterator
 
-import platformdirs
-
 from sleepy_lsp.errors import SleepyError
-from sleepy_lsp.koans import FAMILIES
+from sleepy_lsp.model.adapters import (
+    CHAMPIONS,
+    MANIFEST,
+    METADATA_PREFIX,
+    champion_entries,
+    default_root,
+    read_champions,
+)
+from sleepy_lsp.vocabulary import ALL_FAMILIES, KOAN_FAMILIES
 
-CHAMPIONS = "champions.json"
-MANIFEST = "manifest.json"
 METHODS = ("lora", "replay", "share")
 KINDS = ("adapter", "basis")  # a servable adapter, or a Share basis with every task's loadings
-ALL_FAMILIES = "all"  # the family of an adapter trained on every family at once
-ENV_DIR = "SLEEPY_ADAPTERS_DIR"
 
 
 class RegistryError(SleepyError):
     """The adapter registry is missing something or holds something unreadable."""
-
-
-def default_root() -> Path:
-    """The registry folder: $SLEEPY_ADAPTERS_DIR, else <user data dir>/sleepy-coder/adapters."""
-    override = os.environ.get(ENV_DIR)
-    return Path(override) if override else Path(platformdirs.user_data_dir("sleepy-coder")) / "adapters"
 
 
 @dataclass
@@ -66,9 +49,9 @@ class Manifest:
         id: the adapter's folder name.
         method: "lora", "replay" or "share".
         base_model: the base model's path or name.
-        family: the error family it serves, or "all".
+        family: the error family it serves, or ALL_FAMILIES.
         kind: "adapter" (servable) or "basis" (a Share basis with all tasks' loadings).
-        task: the task name it was trained as (the family, or "all").
+        task: the task name it was trained as (the family, or ALL_FAMILIES).
         parent_basis: for Share, the basis entry this task lives in (None for LoRA).
         trainable_params: trainable parameters per task.
         lora_params_same_rank: what plain LoRA of the same rank would train, for comparison.
@@ -112,7 +95,7 @@ class Champion:
 
     Args:
         adapter: the adapter id.
-        task: the task name inside it (the family for per-family adapters, "all" otherwise).
+        task: the task name inside it (the family for per-family adapters, ALL_FAMILIES otherwise).
     """
 
     adapter: str
@@ -146,7 +129,7 @@ class Registry:
 
         Args:
             method: the training method.
-            family: the family it serves, or "all".
+            family: the family it serves, or ALL_FAMILIES.
         """
         stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S")
         return f"{stamp}-{method}-{family}-{uuid.uuid4().hex[:6]}"
@@ -226,21 +209,17 @@ class Registry:
 
     def _read_champions(self) -> dict[str, Any]:
         path = self.root / CHAMPIONS
-        if not path.is_file():
-            return {}
         try:
-            raw = json.loads(path.read_text(encoding="utf-8"))
-        except ValueError:
+            return read_champions(self.root)
+        except json.JSONDecodeError:
             raise RegistryError(f"{path} is not valid JSON: delete it to fall back to the base model.") from None
-        if not isinstance(raw, dict):
-            raise RegistryError(f"{path} is not a JSON object: delete it to fall back to the base model.")
-        return raw
+        except ValueError:
+            raise RegistryError(f"{path} is not a JSON object: delete it to fall back to the base model.") from None
 
     def champions(self) -> dict[str, Champion]:
         """The champion of each family that has one."""
-        return {family: Champion(c["adapter"], c.get("task", family))
-                for family, c in self._read_champions().items()
-                if not family.startswith("_") and isinstance(c, dict) and c.get("adapter")}
+        return {family: Champion(entry["adapter"], entry.get("task", family))
+                for family, entry in champion_entries(self._read_champions()).items()}
 
     def champion_for(self, family: str) -> Champion | None:
         """Routing: the family's champion, else the all-families champion, else None (the base model).
@@ -258,13 +237,13 @@ class Registry:
             updates: family -> champion (other families keep theirs).
         """
         for family, champion in updates.items():
-            if family.startswith("_"):
-                raise ValueError(f"family {family!r} may not start with '_' (reserved for metadata)")
+            if family.startswith(METADATA_PREFIX):
+                raise ValueError(f"family {family!r} may not start with {METADATA_PREFIX!r} (reserved for metadata)")
             if self.manifest(champion.adapter).kind != "adapter":
                 raise ValueError(f"{champion.adapter!r} is a Share basis, not a servable adapter")
         self.root.mkdir(parents=True, exist_ok=True)
         current = self._read_champions()
-        payload = {k: v for k, v in current.items() if not k.startswith("_")}
+        payload = {k: v for k, v in current.items() if not k.startswith(METADATA_PREFIX)}
         payload.update({family: asdict(c) for family, c in updates.items()})
         version = int(current.get("_version", 0)) + 1
         payload |= {"_version": version, "_updated_at": _now()}
@@ -278,7 +257,7 @@ class Registry:
         updates = {}
         for adapter_id in adapter_ids:
             task = self.manifest(adapter_id).task
-            targets = [ALL_FAMILIES, *FAMILIES] if task == ALL_FAMILIES else [task]
+            targets = [ALL_FAMILIES, *KOAN_FAMILIES] if task == ALL_FAMILIES else [task]
             updates |= {family: Champion(adapter_id, task) for family in targets}
         return self.set_champions(updates) if updates else self.version()
 
@@ -286,50 +265,18 @@ class Registry:
         """The change counter: it grows by one every time a champion changes (0 before any)."""
         return int(self._read_champions().get("_version", 0))
 
-    def change_token(self) -> tuple[int, int]:
-        """A stat-only change signal: (mtime_ns, inode) of champions.json; (0, 0) when absent.
 
-        The file is replaced, never edited, so its inode changes on every write
-        even when two writes land within the filesystem's timestamp resolution.
-        """
-        try:
-            stat = (self.root / CHAMPIONS).stat()
-        except FileNotFoundError:
-            return (0, 0)
-        return (stat.st_mtime_ns, stat.st_ino)
-
-
-class ChampionWatcher:
-    """Polls a registry for champion changes: what a running engine uses to reload without a restart.
+def share_parent(registry: Registry, base_model: str) -> str | None:
+    """The Share basis tonight grows from: the one behind a current champion, else the newest; None for a first night.
 
     Args:
-        registry: the registry to watch.
+        registry: the adapter registry.
+        base_model: only bases built on this model count.
     """
-
-    def __init__(self, registry: Registry) -> None:
-        self.registry = registry
-        self._token = registry.change_token()
-
-    def changed(self) -> bool:
-        """True once after each change of the champions (a single stat call when nothing changed)."""
-        token = self.registry.change_token()
-        if token == self._token:
-            return False
-        self._token = token
-        return True
-
-
-def wait_for_change(watcher: ChampionWatcher, timeout: float, interval: float = 0.05) -> bool:
-    """Poll until the champions change or the timeout passes; True when they changed.
-
-    Args:
-        watcher: the watcher.
-        timeout: seconds to wait at most.
-        interval: seconds between polls.
-    """
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if watcher.changed():
-            return True
-        time.sleep(interval)
-    return watcher.changed()
+    bases = [m for m in registry.manifests("share", "basis") if m.base_model == base_model]
+    if not bases:
+        return None
+    champions = {c.adapter for c in registry.champions().values()}
+    behind = {registry.manifest(a).parent_basis for a in champions}
+    chosen = [m for m in bases if m.id in behind] or bases
+    return chosen[-1].id

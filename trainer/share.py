@@ -545,15 +545,6 @@ def share_parameter_count(shapes: Mapping[str, tuple[int, int]], settings: Share
     return total
 
 
-def basis_sizes(model: nn.Module) -> dict[str, tuple[int, int]]:
-    """(K_a, K_b) of every Share layer.
-
-    Args:
-        model: a model with Share layers.
-    """
-    return {name: (layer.share_alpha.shape[1], layer.share_beta.shape[1]) for name, layer in share_layers(model).items()}
-
-
 # Saving and loading ---------------------------------------------------------------------------------
 
 def share_state(model: nn.Module) -> dict[str, torch.Tensor]:

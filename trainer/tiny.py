@@ -22,8 +22,7 @@ CHATML_TEMPLATE = (
 
 def _corpus() -> list[str]:
     """Text the tiny tokenizer learns its merges from: the engine's prompt text and the tiny records."""
-    from sleepy_lsp.families import FAMILY_HINTS
-    from sleepy_lsp.prompt import SYSTEM, user_message
+    from sleepy_lsp.model.prompt import FAMILY_HINTS, SYSTEM, user_message
 
     texts = [SYSTEM, *FAMILY_HINTS.values()]
     for record in tiny_records(8):
