@@ -36,11 +36,21 @@ def modules() -> dict[str, Path]:
     return {module_name(p): p for package in PACKAGES for p in (REPO / package).rglob("*.py")}
 
 
+def _runtime_nodes(tree: ast.AST):
+    """Every node of the module except what stands under `if TYPE_CHECKING:` (annotations only, never run)."""
+    for node in ast.iter_child_nodes(tree):
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            yield from (n for child in node.orelse for n in ast.walk(child))
+            continue
+        yield node
+        yield from _runtime_nodes(node)
+
+
 def imports_of(name: str, path: Path, known: set[str]) -> set[str]:
-    """The project modules a module imports, wherever in it the import stands."""
+    """The project modules a module imports, wherever in it the import stands (lazy ones included)."""
     package = name if path.name == "__init__.py" else name.rpartition(".")[0]
     found = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    for node in _runtime_nodes(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Import):
             targets = [alias.name for alias in node.names]
         elif isinstance(node, ast.ImportFrom):

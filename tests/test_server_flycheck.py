@@ -79,7 +79,8 @@ async def test_a_burst_of_restarts_makes_one_check(tmp_path):
     assert outcome.generation == 5 and outcome.snapshot == "snapshot 5" and recorder.started == [5]
     assert outcome.problem(flycheck.timeout) is None and not flycheck.running
     # cargo runs with the server's own target dir, so it never waits on rust-analyzer's build lock.
-    assert f"check --message-format=json --target-dir {tmp_path / 'target'}" in runs(tmp_path)[0]
+    # --offline: the check never asks a registry for anything (the cargo.allowFetch setting lifts it).
+    assert f"check --offline --message-format=json --target-dir {tmp_path / 'target'}" in runs(tmp_path)[0]
 
 
 @pytest.mark.asyncio

@@ -397,3 +397,66 @@ def test_two_processes_writing_at_once_lose_nothing(db):
     assert switches > 1, "the two writers really wrote at the same time (one after the other switches once)"
     with FixMemory.open(db) as store:
         assert len(store.accepted_fixes(limit=1000)) == 200
+
+
+# --- privacy and hostile disks -------------------------------------------------------------------
+
+
+def test_the_memory_is_private_to_its_user(db):
+    with FixMemory.open(db) as store:
+        store.record_offer(offer())
+        modes = {p.name: oct(p.stat().st_mode & 0o777) for p in db.parent.iterdir() if p.name.startswith(db.name)}
+    assert oct(db.parent.stat().st_mode & 0o777) == "0o700"
+    assert len(modes) == 3 and set(modes.values()) == {"0o600"}, modes  # the file, its -wal and -shm
+
+
+def _in_a_mount_namespace(script: str, tmp_path: Path) -> subprocess.CompletedProcess:
+    """Run a shell script where it may mount (a private mount namespace); the test needs it."""
+    if subprocess.run(["unshare", "-m", "true"], capture_output=True).returncode != 0:
+        pytest.fail("`unshare -m` is refused here: these tests need a mount namespace (run as root or with "
+                    "unprivileged user namespaces)")
+    return subprocess.run(["unshare", "-m", "sh", "-ec", script], capture_output=True, text=True, timeout=300,
+                          cwd=tmp_path)
+
+
+def sleepy_command(*args: str) -> str:
+    return " ".join([sys.executable, "-c", "'from sleepy_lsp.cli import main; main()'", *args])
+
+
+def test_review_and_export_read_a_memory_on_a_read_only_mount(db, tmp_path):
+    with FixMemory.open(db) as store:
+        store.record_offer(offer(fix_id="ro-1"))
+        store.record_outcome("ro-1", "accepted")
+    before = db.read_bytes()
+    folder = db.parent
+    run = _in_a_mount_namespace(
+        f"mount --bind {folder} {folder}; mount -o remount,bind,ro {folder}\n"
+        f"{sleepy_command('review', '--db', str(db), '--json', '--days', '0')} > {tmp_path}/review.json\n"
+        f"{sleepy_command('telemetry', 'export', '--db', str(db), '--jsonl', str(tmp_path / 'dump.jsonl'))}\n",
+        tmp_path)
+    assert run.returncode == 0, run.stderr
+    assert '"accepted": 1' in (tmp_path / "review.json").read_text()
+    assert '"ro-1"' in (tmp_path / "dump.jsonl").read_text()
+    assert db.read_bytes() == before
+
+
+def test_purge_works_on_a_full_disk(tmp_path):
+    """A full disk cannot take the deletes (they need room in the log), so the file goes as a whole."""
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    db = disk / "fix-memory.sqlite3"
+    fill = (f"{sys.executable} -c '"
+            "import sys; from sleepy_lsp.memory.store import FixMemory, Offer, StoreError\n"
+            "store = FixMemory.open(sys.argv[1])\n"
+            "try:\n"
+            "    for i in range(100000): store.record_offer(Offer(str(i), \"f\", \"E0502\", \"borrow\", \"rustc\", "
+            "code_before=\"x\" * 4000))\n"
+            "except StoreError as exc: print(\"full:\", exc)\n"
+            f"' {db}")
+    run = _in_a_mount_namespace(
+        f"mount -t tmpfs -o size=600k tmpfs {disk}\n{fill}\n"
+        f"{sleepy_command('telemetry', 'purge', '--yes', '--db', str(db))}\nls -a {disk}\n", tmp_path)
+    assert run.returncode == 0, run.stderr
+    assert "full:" in run.stdout and "disk is full" in run.stdout
+    assert "deleted as a whole" in run.stdout
+    assert run.stdout.split()[-2:] == [".", ".."]  # `ls -a` of the disk: nothing left

@@ -15,10 +15,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, TypeVar
 
-import platformdirs
-
 from ..rust.cargo import find_cargo
 from ..rust.diagnostics import Diagnostic, error_codes, errors
+from ..rust.scratch import cache_root
 from ..rust.shadow import ShadowCrate, TargetPool, shadow_of_files
 from .koans import Koan
 
@@ -59,7 +58,7 @@ class Verdict:
 
     koan_id: str
     passed: bool
-    stage: str  # "passed", "compile" (build errors), "test" (hidden tests failed) or "timeout"
+    stage: str  # "passed", "compile" (build errors), "test" (hidden tests failed), "timeout" or "tampered"
     diagnostics: list[Diagnostic] = field(default_factory=list)
     check_seconds: float = 0.0
     test_seconds: float = 0.0
@@ -72,6 +71,26 @@ class Verdict:
     @property
     def seconds(self) -> float:
         return self.check_seconds + self.test_seconds
+
+
+@contextmanager
+def koan_guard(koan: Koan) -> Iterator[list[str]]:
+    """Watch the koan folder while untrusted tests run: whatever they change there is put back, and
+    the list yielded names what they changed (empty when they kept out)."""
+    before = {p: p.read_bytes() for p in Path(koan.path).rglob("*") if p.is_file()}
+    changed: list[str] = []
+    try:
+        yield changed
+    finally:
+        now = {p for p in Path(koan.path).rglob("*") if p.is_file()}
+        for path in now - set(before):
+            path.unlink()
+            changed.append(path.name)
+        for path, data in before.items():
+            if not path.is_file() or path.read_bytes() != data:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_bytes(data)
+                changed.append(path.name)
 
 
 class Judge:
@@ -87,7 +106,7 @@ class Judge:
         self.cargo = find_cargo(cargo)
         self.jobs = jobs or os.cpu_count() or 1
         self.timeout = timeout
-        root = Path(target_root) if target_root else Path(platformdirs.user_cache_dir("sleepy-coder")) / "judge-target"
+        root = Path(target_root) if target_root else cache_root() / "judge-target"
         self.pool = TargetPool(root, self.jobs)
 
     @contextmanager
@@ -113,7 +132,12 @@ class Judge:
         if koan.check is None:
             verdict.passed, verdict.stage = True, "passed"
             return verdict
-        run = shadow.test(cancel)
+        with koan_guard(koan) as tampered:
+            run = shadow.test(cancel)
+        if tampered:
+            verdict.stage = "tampered"
+            verdict.test_output = f"the candidate's tests wrote into the koan folder ({', '.join(tampered)}); restored"
+            return verdict
         verdict.test_seconds = run.seconds
         verdict.test_output = (run.stdout + run.stderr)[-4000:]
         if run.timed_out or run.cancelled:

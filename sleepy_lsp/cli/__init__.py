@@ -5,13 +5,13 @@ May import every room: rust, repair, model, memory, engine, benchmark, server; u
 
 from __future__ import annotations
 
+import os
 import sys
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
 import click
-import platformdirs
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
@@ -28,9 +28,10 @@ from ..memory.store import FixMemory
 from ..model.adapters import champion_adapters
 from ..model.backends import make_backend
 from ..model.catalog import MODELS, find, local_path, pull
-from ..rust.crates import find_crate
-from ..rust.shadow import shadow_of_dir
-from ..rust.sources import read_source, write_atomically
+from ..rust.crates import find_crate, target_dir_for
+from ..rust.scratch import cache_root
+from ..rust.shadow import ShadowPool
+from ..rust.sources import read_source, remove_stale_temporaries, write_if_unchanged
 from ..vocabulary import BACKENDS, STRATEGIES
 from ..vocabulary import KOAN_FAMILIES as FAMILIES
 from .review import review, telemetry
@@ -152,7 +153,7 @@ def make_engine(strategy: str, backend: str, model_path: str | None, adapters_di
     chosen = make_backend(backend, model_path)
     if adapters_dir:
         chosen.set_adapters(champion_adapters(adapters_dir, chosen.name))
-    with FixMemory.open_existing(db_path) as store:
+    with FixMemory.open_existing(db_path, read_only=True) as store:
         index = MemoryIndex.from_store(store)
     return None if strategy == "none" else build_engine(strategy, chosen, index)
 
@@ -219,10 +220,11 @@ def fix_command(path: Path, strategy: str, backend: str, model_path: str | None,
     if crate is None:
         raise SleepyError(f"{path} is not inside a cargo project: no Cargo.toml above it.")
     rel = path.resolve().relative_to(crate.workspace_root).as_posix()
+    remove_stale_temporaries(path)  # what a killed `fix --apply` left beside the file
     code = read_source(path)
     engine = make_engine(strategy if strategy != "none" else "rustc", backend, model_path, adapters_dir, db_path)
-    target = Path(platformdirs.user_cache_dir("sleepy-coder")) / "fix-target"
-    with shadow_of_dir(crate.workspace_root, target) as shadow:
+    pool = ShadowPool(crate.workspace_root, target_dir_for(cache_root(), crate, "fix"), 1)
+    with pool.shadow(member=crate.root) as shadow:
         shadow.write(rel, code)
         before = shadow.check()
         errors = [d for d in before.errors if d.primary_span and d.primary_span.file_name == rel]
@@ -232,7 +234,7 @@ def fix_command(path: Path, strategy: str, backend: str, model_path: str | None,
         if apply:
             result = engine.repair(shadow, rel, code)
             if result.fixes:
-                write_atomically(path, result.code)
+                write_if_unchanged(path, code, result.code)
             console.print(f"Applied {len(result.fixes)} verified fix(es) to {rel}; {len(result.remaining)} error(s) left.")
             return
         for diagnostic in errors:
@@ -275,8 +277,12 @@ cli.add_command(telemetry)
 
 def run_command_line(command: click.Command, prog_name: str, prefix: str, stopped: str,
                      argv: list[str] | None = None) -> None:
-    """Run a click command as a console script: user errors print one sentence and exit 2,
-    an interruption prints `stopped` and exits 130, never a traceback."""
+    """Run a click command as a console script: a problem with the user's input or machine prints one
+    sentence and exits 2, an interruption prints `stopped` and exits 130, never a traceback.
+
+    A ValueError is a value the command could not use (a setting, a data file, a length limit) and is
+    reported the same way; SLEEPY_DEBUG=1 shows its traceback instead.
+    """
     try:
         command.main(args=argv, prog_name=prog_name, standalone_mode=False)
     except (click.exceptions.Abort, KeyboardInterrupt):
@@ -285,9 +291,16 @@ def run_command_line(command: click.Command, prog_name: str, prefix: str, stoppe
     except click.ClickException as exc:
         exc.show()
         sys.exit(exc.exit_code)
-    except SleepyError as exc:
-        err_console.print(f"{prefix}: {exc}", highlight=False, markup=False, soft_wrap=True)
+    except (SleepyError, ValueError) as exc:
+        if isinstance(exc, ValueError) and os.environ.get("SLEEPY_DEBUG"):
+            raise
+        err_console.print(f"{prefix}: {_sentence(exc)}", highlight=False, markup=False, soft_wrap=True)
         sys.exit(2)
+
+
+def _sentence(exc: Exception) -> str:
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return text if text.endswith((".", "!", "?")) else text + "."
 
 
 def main(argv: list[str] | None = None) -> None:

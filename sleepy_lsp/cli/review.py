@@ -40,6 +40,7 @@ from ..memory.store import (
     FixMemory,
     Night,
     StoreError,
+    StoreFull,
     database_path,
     remove_database,
     telemetry_enabled,
@@ -141,7 +142,7 @@ def review(db_path: Path | None, days: int, as_json: bool, html_path: Path | Non
     """
     if open_report and not html_path:
         raise SleepyError("--open needs --html FILE: say where to write the report, e.g. --html review.html --open.")
-    with FixMemory.open_existing(db_path) as store:
+    with FixMemory.open_existing(db_path, read_only=True) as store:
         if not store.enabled:
             _err(f"There is no fix memory at {store.path} yet: it fills as fixes are offered in the editor.")
         result = build_review(store, days)
@@ -207,7 +208,7 @@ def _jsonl_output(path: Path) -> Iterator[IO[str]]:
 def export(db_path: Path | None, jsonl_path: Path) -> None:
     """Export every record (offers, outcomes, episodes, nights) as JSON lines."""
     counts: Counter[str] = Counter()
-    with FixMemory.open_existing(db_path) as store, _jsonl_output(jsonl_path) as out:
+    with FixMemory.open_existing(db_path, read_only=True) as store, _jsonl_output(jsonl_path) as out:
         for record in export_records(store):
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
             counts[record["kind"]] += 1
@@ -252,6 +253,17 @@ def purge(db_path: Path | None, before_text: str | None, yes: bool) -> None:
         if not yes and not click.confirm(f"Delete {scope} in {path}? This cannot be undone"):
             click.echo("Nothing deleted.")
             return
-        deleted = store.purge(before)
+        try:
+            deleted = store.purge(before)
+        except StoreFull:
+            if before:
+                raise
+            full = True
+        else:
+            full = False
+    if full:  # deleting rows needs room on the disk; deleting the file frees it
+        removed = remove_database(path)
+        click.echo(f"The disk is full, so the fix memory was deleted as a whole: {', '.join(map(str, removed))}.")
+        return
     click.echo(f"Deleted {deleted['offers']} offers, {deleted['outcomes']} outcomes, {deleted['episodes']} episodes "
                f"and {deleted['nights']} nights from {path}.")

@@ -44,6 +44,10 @@ class StoreError(SleepyError):
     """The fix memory cannot be used: damaged, of a newer schema, locked or unwritable."""
 
 
+class StoreFull(StoreError):
+    """The disk under the fix memory is full."""
+
+
 def utc_now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="microseconds")
 
@@ -240,6 +244,11 @@ def _store_error(path: Path, exc: sqlite3.Error, timeout: float) -> StoreError:
             f"The fix memory at {path} stayed locked by another process for more than {timeout:g} s: "
             "let the other sleepy process finish (or close it) and try again."
         )
+    if name.startswith("SQLITE_FULL") or "disk is full" in detail:
+        return StoreFull(
+            f"The disk holding the fix memory at {path} is full: free some space, or delete every record "
+            "with `sleepy telemetry purge --yes`, which removes the file."
+        )
     if name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")) or "malformed" in detail or "not a database" in detail:
         return _corrupt(path, detail)
     return StoreError(
@@ -276,7 +285,7 @@ def check_database(path: Path, timeout: float = DEFAULT_TIMEOUT) -> int:
     if header and header != SQLITE_MAGIC:
         raise _corrupt(path, "it does not start with the SQLite header")
     with _sqlite_errors(path, timeout):
-        probe = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, timeout=timeout, isolation_level=None)
+        probe = _read_only(path, timeout)
         try:
             version = probe.execute("PRAGMA user_version").fetchone()[0]
             if version > SCHEMA_VERSION:
@@ -287,6 +296,22 @@ def check_database(path: Path, timeout: float = DEFAULT_TIMEOUT) -> int:
             return version
         finally:
             probe.close()
+
+
+def _read_only(path: Path, timeout: float) -> sqlite3.Connection:
+    """A connection that cannot write; on a read-only mount (where SQLite cannot make its WAL index)
+    the file is read as immutable, which is what it is there."""
+    for options in ("mode=ro", "mode=ro&immutable=1"):
+        conn = sqlite3.connect(f"{path.as_uri()}?{options}", uri=True, timeout=timeout, isolation_level=None,
+                               check_same_thread=False)
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            return conn
+        except sqlite3.OperationalError:
+            conn.close()
+            if options.endswith("immutable=1"):
+                raise
+    raise AssertionError("unreachable")
 
 
 def _migrate(conn: sqlite3.Connection, path: Path) -> None:
@@ -308,17 +333,27 @@ def _migrate(conn: sqlite3.Connection, path: Path) -> None:
         raise
 
 
+def _create_private(path: Path) -> None:
+    """The file, new and readable by this user only (it holds code); a new folder for it is 0700.
+
+    SQLite gives its -wal and -shm files the database file's permissions.
+    """
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    except FileExistsError:
+        pass
+    except OSError as exc:
+        raise StoreError(
+            f"Cannot create the fix memory at {path} ({exc.strerror}): set {DB_ENV} to a writable place."
+        ) from exc
+
+
 def _connect(path: Path, timeout: float) -> sqlite3.Connection:
-    if path.exists():
+    if path.exists() and path.stat().st_size:
         check_database(path, timeout)
     else:
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise StoreError(
-                f"Cannot create the folder for the fix memory at {path} ({exc.strerror}): "
-                f"set {DB_ENV} to a writable place."
-            ) from exc
+        _create_private(path)
     with _sqlite_errors(path, timeout):
         conn = sqlite3.connect(path, timeout=timeout, isolation_level=None, check_same_thread=False)
         try:
@@ -380,12 +415,28 @@ class FixMemory:
         return cls(resolved, _connect(resolved, timeout), timeout)
 
     @classmethod
-    def open_existing(cls, path: str | os.PathLike | None = None, timeout: float = DEFAULT_TIMEOUT) -> "FixMemory":
-        """The store for review, export and purge, whatever the telemetry switch; never creates the file."""
+    def open_existing(cls, path: str | os.PathLike | None = None, timeout: float = DEFAULT_TIMEOUT,
+                      read_only: bool = False) -> "FixMemory":
+        """The store for review, export and purge, whatever the telemetry switch; never creates the file.
+
+        read_only: only read (review, export): works on a read-only mount and never changes the file,
+            but a file of an older schema must first be opened once where it can be upgraded.
+        """
         resolved = database_path(path)
         if not resolved.exists():
             return cls(resolved, None, timeout)
-        return cls(resolved, _connect(resolved, timeout), timeout)
+        if not read_only:
+            return cls(resolved, _connect(resolved, timeout), timeout)
+        if check_database(resolved, timeout) < SCHEMA_VERSION:
+            if not os.access(resolved.parent, os.W_OK):
+                raise StoreError(
+                    f"The fix memory at {resolved} was written by an older sleepy-coder and cannot be upgraded "
+                    "where it is (read-only): open it once with sleepy where it is writable.")
+            _connect(resolved, timeout).close()
+        with _sqlite_errors(resolved, timeout):
+            conn = _read_only(resolved, timeout)
+        conn.row_factory = sqlite3.Row
+        return cls(resolved, conn, timeout)
 
     @property
     def enabled(self) -> bool:

@@ -1,4 +1,4 @@
-"""Running cargo on code we do not trust: a timeout, a process group we can kill, JSON output."""
+"""Running cargo on code we do not trust: a timeout, everything it starts killed at the end, JSON output."""
 
 from __future__ import annotations
 
@@ -6,13 +6,18 @@ import os
 import shutil
 import signal
 import subprocess
+import tempfile
 import threading
 import time
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import CargoNotFound
 from .diagnostics import Diagnostic, parse_cargo_messages
+
+# Set in the environment of everything a cargo run starts, so what escapes its process group is found.
+RUN_MARKER = "SLEEPY_CARGO_RUN"
 
 
 @dataclass
@@ -47,38 +52,33 @@ def run_cargo(
     cargo: str = "cargo",
     cancel: threading.Event | None = None,
 ) -> CargoRun:
-    """Run `cargo ARGS` in cwd; kill its whole process group on timeout or cancel.
+    """Run `cargo ARGS` in cwd; on timeout or cancel kill everything it started, and return at once.
 
-    cargo starts rustc and, under `cargo test`, the test binary: killing only
-    cargo would leave those running, hence a new session and killpg.
+    cargo starts rustc, build scripts and, under `cargo test`, the test binary,
+    which may start processes of its own in a new session (`setsid`) that keep
+    running and keep a pipe open. So the output goes to files, not pipes (no
+    waiting for an end of file), and every process that carries this run's
+    marker in its environment is killed, not only cargo's process group.
     """
-    command = [find_cargo(cargo), *args]
-    env = {**os.environ, "CARGO_TARGET_DIR": str(target_dir), "CARGO_TERM_COLOR": "never"}
+    marker = uuid.uuid4().hex
+    env = {**os.environ, "CARGO_TARGET_DIR": str(target_dir), "CARGO_TERM_COLOR": "never", RUN_MARKER: marker}
     started = time.monotonic()
-    proc = subprocess.Popen(
-        command,
-        cwd=cwd,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        stdin=subprocess.DEVNULL,
-        text=True,
-        errors="replace",
-        start_new_session=True,
-    )
-    timed_out = cancelled = False
-    deadline = started + timeout
-    while True:
-        try:
-            stdout, stderr = proc.communicate(timeout=0.1)
-            break
-        except subprocess.TimeoutExpired:
-            cancelled = cancel is not None and cancel.is_set()
-            timed_out = time.monotonic() > deadline
-            if cancelled or timed_out:
-                _kill_group(proc)
-                stdout, stderr = proc.communicate()
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        proc = subprocess.Popen([find_cargo(cargo), *args], cwd=cwd, env=env, stdout=out, stderr=err,
+                                stdin=subprocess.DEVNULL, start_new_session=True)
+        timed_out = cancelled = False
+        deadline = started + timeout
+        while True:
+            try:
+                proc.wait(timeout=0.05)
                 break
+            except subprocess.TimeoutExpired:
+                cancelled = cancel is not None and cancel.is_set()
+                timed_out = time.monotonic() > deadline
+                if cancelled or timed_out:
+                    break
+        _kill_run(proc, marker)  # whatever it left behind dies with it, finished or not
+        stdout, stderr = _read(out), _read(err)
     return CargoRun(
         returncode=None if (timed_out or cancelled) else proc.returncode,
         stdout=stdout,
@@ -89,8 +89,40 @@ def run_cargo(
     )
 
 
-def _kill_group(proc: subprocess.Popen) -> None:
+def _read(handle) -> str:
+    handle.seek(0)
+    return handle.read().decode("utf-8", errors="replace")
+
+
+def _kill_run(proc: subprocess.Popen, marker: str) -> None:
+    """Kill cargo's process group, then every process that still carries the run's marker."""
     try:
         os.killpg(proc.pid, signal.SIGKILL)
-    except ProcessLookupError:
+    except (ProcessLookupError, PermissionError):
         pass
+    for _ in range(3):  # a process may fork while the others are killed
+        found = _marked(marker)
+        for pid in found:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+        if not found:
+            break
+    try:
+        proc.wait(timeout=5)
+    except subprocess.TimeoutExpired:
+        pass
+
+
+def _marked(marker: str) -> list[int]:
+    """The processes whose environment holds this run's marker (read from /proc, where there is one)."""
+    needle = f"{RUN_MARKER}={marker}".encode()
+    found = []
+    for entry in Path("/proc").glob("[0-9]*"):
+        try:
+            if needle in (entry / "environ").read_bytes().split(b"\0"):
+                found.append(int(entry.name))
+        except OSError:
+            continue
+    return found

@@ -1,15 +1,19 @@
-"""Shadow crates: scratch copies of a crate where candidate code is built, never the user's files.
+"""Shadow crates: copies of a crate where candidate code is built, never the user's files.
 
-Each shadow gets a cargo target dir from a pool so that repeated checks of the
-same crate are incremental while concurrent checks never wait on one another's
-build-directory lock.
+A ShadowPool keeps a few copies of one workspace, each with its own cargo
+target dir, handed out one per concurrent user: repeated checks of the same
+crate stay incremental (build scripts do not run again) and concurrent checks
+never wait on one another's build-directory lock. A copy is brought up to date
+with the workspace before each use, changed files only; symbolic links stay
+links and are never followed, so a link loop or a link to a huge folder costs
+nothing. Koan crates are built in fresh private scratch folders instead.
 """
 
 from __future__ import annotations
 
+import os
 import queue
 import shutil
-import tempfile
 import threading
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -18,21 +22,20 @@ from typing import Iterator, Sequence
 
 from .cargo import CargoRun, run_cargo
 from .diagnostics import Diagnostic, errors
+from .scratch import private_dir, scratch_dir
 
 # Folders never copied into a shadow: build output and VCS data are large and irrelevant.
 _SKIP_DIRS = {"target", ".git", ".hg", ".svn", "node_modules"}
 
 
 class TargetPool:
-    """A fixed set of cargo target dirs handed out one per concurrent user."""
+    """A fixed set of private work folders handed out one per concurrent user."""
 
     def __init__(self, root: Path, size: int) -> None:
-        self.root = Path(root)
+        self.root = private_dir(Path(root))
         self._free: queue.Queue[Path] = queue.Queue()
         for i in range(max(1, size)):
-            slot = self.root / f"slot-{i}"
-            slot.mkdir(parents=True, exist_ok=True)
-            self._free.put(slot)
+            self._free.put(private_dir(self.root / f"slot-{i}"))
 
     @contextmanager
     def slot(self) -> Iterator[Path]:
@@ -78,6 +81,11 @@ class ShadowCrate:
     extra_args: tuple[str, ...] = ()
     _texts: dict[str, str] = field(default_factory=dict)
 
+    @property
+    def written(self) -> set[str]:
+        """The files this shadow changed (relative paths)."""
+        return set(self._texts)
+
     def write(self, rel_path: str, text: str) -> None:
         """Replace one file; skipped when unchanged so cargo's fingerprints stay valid."""
         if self._texts.get(rel_path) == text:
@@ -109,25 +117,92 @@ class ShadowCrate:
 def shadow_of_files(
     files: dict[str, str], target_dir: Path, timeout: float = 120.0, cargo: str = "cargo"
 ) -> Iterator[ShadowCrate]:
-    """A shadow made of the given files (relative path -> text); removed afterwards."""
-    with tempfile.TemporaryDirectory(prefix="sleepy-shadow-") as tmp:
-        shadow = ShadowCrate(Path(tmp), Path(target_dir), timeout, cargo)
+    """A shadow made of the given files (relative path -> text), in a private scratch folder; removed afterwards."""
+    with scratch_dir("shadow") as folder:
+        shadow = ShadowCrate(folder, Path(target_dir), timeout, cargo)
         for rel, text in files.items():
             shadow.write(rel, text)
         yield shadow
 
 
-@contextmanager
-def shadow_of_dir(
-    crate_root: Path, target_dir: Path, timeout: float = 120.0, cargo: str = "cargo",
-    member: Path | None = None, extra_args: Sequence[str] = (),
-) -> Iterator[ShadowCrate]:
-    """A shadow copy of a crate (or workspace) folder on disk, without its build output; removed afterwards.
+class ShadowPool:
+    """Kept copies of one workspace, each with its own target dir, up to date at each use.
 
-    member: the crate inside it that cargo runs in (default: the folder itself).
+    Args:
+        workspace: the workspace (or crate) folder on disk.
+        root: a private folder for the copies and their target dirs.
+        size: how many copies (concurrent users).
     """
-    with tempfile.TemporaryDirectory(prefix="sleepy-shadow-") as tmp:
-        root = Path(tmp) / "crate"
-        shutil.copytree(crate_root, root, ignore=lambda _d, names: [n for n in names if n in _SKIP_DIRS])
-        inside = Path(member).relative_to(crate_root).as_posix() if member else ""
-        yield ShadowCrate(root, Path(target_dir), timeout, cargo, "" if inside == "." else inside, tuple(extra_args))
+
+    def __init__(self, workspace: Path, root: Path, size: int) -> None:
+        self.workspace = Path(workspace)
+        self.slots = TargetPool(root, size)
+        self._synced: dict[Path, dict[str, tuple[int, int]]] = {}  # slot -> rel path -> (size, mtime) copied
+
+    @contextmanager
+    def shadow(self, timeout: float = 120.0, cargo: str = "cargo", member: Path | None = None,
+               extra_args: Sequence[str] = ()) -> Iterator[ShadowCrate]:
+        """A copy of the workspace to build in, held until the block ends.
+
+        member: the crate inside the workspace that cargo runs in (default: the workspace itself).
+        """
+        with self.slots.slot() as slot:
+            copy = slot / "crate"
+            synced = self._synced.setdefault(slot, {})
+            sync_copy(self.workspace, copy, synced)
+            inside = Path(member).relative_to(self.workspace).as_posix() if member else "."
+            shadow = ShadowCrate(copy, slot / "target", timeout, cargo, "" if inside == "." else inside,
+                                 tuple(extra_args))
+            try:
+                yield shadow
+            finally:
+                for rel in shadow.written:  # what a candidate wrote is restored (or removed) at the next use
+                    synced[rel] = (-1, -1)
+
+
+def sync_copy(source: Path, copy: Path, synced: dict[str, tuple[int, int]]) -> None:
+    """Bring copy up to date with source: files changed since the last sync are copied (with a new
+    modification time, so cargo sees them change), files gone are removed, links are copied as links.
+
+    Args:
+        source: the folder to mirror.
+        copy: the mirror.
+        synced: rel path -> (size, mtime_ns) of the source file when last copied; updated here.
+    """
+    seen: set[str] = set()
+    for folder, dirs, files in os.walk(source):  # never follows links
+        dirs[:] = [d for d in dirs if d not in _SKIP_DIRS]
+        here = Path(folder)
+        rel_folder = here.relative_to(source)
+        (copy / rel_folder).mkdir(parents=True, exist_ok=True)
+        for name in files + [d for d in dirs if (here / d).is_symlink()]:
+            path = here / name
+            rel = (rel_folder / name).as_posix()
+            seen.add(rel)
+            info = path.lstat()
+            stamp = (info.st_size, info.st_mtime_ns)
+            if synced.get(rel) == stamp and (copy / rel).exists():
+                continue
+            _replace(path, copy / rel, source)
+            synced[rel] = stamp
+        dirs[:] = [d for d in dirs if not (here / d).is_symlink()]
+    for rel in set(synced) - seen:
+        target = copy / rel
+        if target.is_symlink() or target.is_file():
+            target.unlink()
+        del synced[rel]
+
+
+def _replace(path: Path, target: Path, source: Path) -> None:
+    """Copy one file, or a link as a link: one leading out of the source points where the original pointed."""
+    if target.is_symlink() or target.is_file():
+        target.unlink()
+    elif target.is_dir():
+        shutil.rmtree(target)
+    if path.is_symlink():
+        link = os.readlink(path)
+        resolved = (path.parent / link).resolve()
+        inside = resolved == source.resolve() or source.resolve() in resolved.parents
+        os.symlink(link if inside or os.path.isabs(link) else str(resolved), target)
+    else:
+        shutil.copyfile(path, target)

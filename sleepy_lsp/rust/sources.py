@@ -7,6 +7,9 @@ import tempfile
 from pathlib import Path
 
 from ..errors import SleepyError
+from .scratch import alive
+
+TEMP_MARK = "sleepy"
 
 
 def read_source(path: Path) -> str:
@@ -17,9 +20,14 @@ def read_source(path: Path) -> str:
 
 
 def write_atomically(path: Path, text: str) -> None:
-    """Write through a temporary file in the same folder and rename, keeping the file's mode."""
+    """Write through a temporary file in the same folder and rename, keeping the file's mode.
+
+    The temporary file's name holds this process's id, so one left by a killed
+    process is recognised and removed by the next write.
+    """
     path = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    remove_stale_temporaries(path)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.{TEMP_MARK}-{os.getpid()}-", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
@@ -28,3 +36,19 @@ def write_atomically(path: Path, text: str) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def write_if_unchanged(path: Path, expected: str, text: str) -> None:
+    """Write text over a file that still holds `expected`; SleepyError (nothing written) when it changed."""
+    if read_source(path) != expected:
+        raise SleepyError(f"{path} changed while sleepy was fixing it, so nothing was written: "
+                          "run the command again on the file as it is now.")
+    write_atomically(path, text)
+
+
+def remove_stale_temporaries(path: Path) -> None:
+    """Remove temporary files of earlier writes to path whose process is gone."""
+    for candidate in Path(path).parent.glob(f".{Path(path).name}.{TEMP_MARK}-*.tmp"):
+        pid = candidate.name.removeprefix(f".{Path(path).name}.{TEMP_MARK}-").split("-")[0]
+        if pid.isdigit() and not alive(int(pid)):
+            candidate.unlink(missing_ok=True)

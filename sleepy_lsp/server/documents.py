@@ -119,5 +119,9 @@ def snapshot_of(documents: dict[str, TrackedDocument], crate: CrateLocation,
             disk = doc.path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):
             disk = None
-        snapshot[uri] = DocumentSnapshot(doc.version, doc.revision, editor_text(uri), disk)
+        try:
+            text = editor_text(uri)
+        except (OSError, UnicodeDecodeError):  # the editor's copy is gone (read from a deleted file)
+            continue
+        snapshot[uri] = DocumentSnapshot(doc.version, doc.revision, text, disk)
     return snapshot

@@ -19,13 +19,12 @@ from typing import Any, Callable
 
 from ..engine.engine import FixEngine
 from ..engine.strategies import build_engine
-from ..errors import SleepyError
 from ..memory.index import MemoryIndex
 from ..memory.store import FixMemory
 from ..model.adapters import champion_adapters, change_token
 from ..model.backends import Backend, make_backend
 from ..rust.crates import CrateLocation, target_dir_for
-from ..rust.shadow import CheckResult, TargetPool, shadow_of_dir
+from ..rust.shadow import CheckResult, ShadowPool
 from .documents import FixSet, TrackedDocument
 from .settings import Settings
 
@@ -73,28 +72,30 @@ class Fixer:
         check_timeout: the longest one cargo check of a shadow may run.
         on_loop: runs a function on the event loop (the workers' only way back).
         fail: reports an unexpected exception of a component (on the event loop).
+        recovered: called on the event loop with a component's name once it works again.
         changed: called on the event loop whenever a fix set's state changes.
         progress: starts a work-done progress report: (title, message, on_cancel) -> an object with end(message).
     """
 
     def __init__(self, cache_dir: Path, workers: int, check_timeout: float, on_loop: Callable[..., None],
-                 fail: Callable[[str, BaseException], None], changed: Callable[[], None],
+                 fail: Callable[[str, BaseException], None], recovered: Callable[[str], None],
+                 changed: Callable[[], None],
                  progress: Callable[[str, str, Callable[[], None]], Any]) -> None:
         self.cache_dir = cache_dir
         self.workers = workers
         self.check_timeout = check_timeout
         self.on_loop = on_loop
         self.fail = fail
+        self.recovered = recovered
         self.changed = changed
         self.progress = progress
         self.settings = Settings()
         self.store: FixMemory | None = None
-        self.succeeded = threading.Event()  # set when a fix computation ends without a failure
         self._serving: ServingEngine | None = None
         self._lock = threading.Lock()
         self._pool = ThreadPoolExecutor(workers, thread_name_prefix="sleepy-fix")
         self._limit = asyncio.Semaphore(workers)
-        self._targets: dict[Path, TargetPool] = {}
+        self._shadows: dict[Path, ShadowPool] = {}
         self._champions: tuple[str, tuple[int, int]] | None = None
 
     # --- the engine ---
@@ -154,12 +155,12 @@ class Fixer:
         """In a worker thread: fix each error of the version in turn, in a shadow copy of the crate."""
         cancel = fixset.cancel
         engine = self.serving().engine
-        pool = self._targets.setdefault(
-            crate.workspace_root, TargetPool(target_dir_for(self.cache_dir, crate, "shadow"), self.workers))
+        pool = self._shadows.get(crate.workspace_root)
+        if pool is None:
+            pool = self._shadows[crate.workspace_root] = ShadowPool(
+                crate.workspace_root, target_dir_for(self.cache_dir, crate, "shadow"), self.workers)
         settings = self.settings
-        with pool.slot() as target, shadow_of_dir(crate.workspace_root, target, self.check_timeout,
-                                                  settings.cargo_path, member=crate.root,
-                                                  extra_args=settings.cargo_extra_args) as shadow:
+        with pool.shadow(self.check_timeout, settings.cargo_path, crate.root, settings.cargo_extra_args) as shadow:
             shadow.write(rel_path, fixset.text)
             for slot in fixset.slots.values():
                 if cancel.is_set():
@@ -167,9 +168,10 @@ class Fixer:
                 try:
                     fixes = engine.fixes(shadow, rel_path, fixset.text, before, slot.diagnostic, cancel,
                                          {"rustc": [quick.candidate for quick in slot.quick]})
-                except SleepyError as exc:
+                except Exception as exc:  # one error's failure is reported; the others are still fixed
                     self.on_loop(self.fail, "fix engine", exc)
                     self.on_loop(slot.finish, "failed")
                     continue
                 self.on_loop(slot.finish, "cancelled" if cancel.is_set() else "done", fixes)
+                self.on_loop(self.recovered, "fix engine")
                 self.on_loop(self.changed)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import threading
 import time
 from dataclasses import dataclass, field
@@ -26,6 +27,8 @@ from ..rust.diagnostics import Diagnostic
 log = logging.getLogger(__name__)
 
 DEBOUNCE_SECONDS = 0.3
+# What cargo says when --offline keeps it from getting a dependency it does not have.
+OFFLINE_FAILURE = re.compile(r"--offline|attempting to make an HTTP request|failed to download|no matching package")
 CHECK_TIMEOUT_SECONDS = 300.0
 
 
@@ -57,6 +60,9 @@ class CheckOutcome:
         if self.timed_out:
             return (f"cargo check in {self.crate.root} ran longer than {timeout:g} s and was stopped: "
                     "check the crate builds from a terminal, or raise the timeout with --check-timeout.")
+        if self.failed and OFFLINE_FAILURE.search(self.stderr):
+            return (f"the dependencies of {self.crate.root} are not on this machine and sleepy's cargo check does not "
+                    "fetch them: run `cargo fetch` there once, or turn on the cargo.allowFetch setting.")
         if self.failed:
             tail = " ".join(self.stderr.strip().splitlines()[-3:])[:400] or f"exit status {self.returncode}"
             return f"cargo check in {self.crate.root} failed without reporting diagnostics: {tail}"
@@ -72,21 +78,25 @@ class Flycheck:
         on_done: awaited on the event loop with each outcome that is still the latest.
         on_start: called on the event loop just before cargo starts; its value rides along as
             the outcome's snapshot (the server records which document versions the check saw).
+        on_error: called with an exception either callback raised; the next restart checks again.
     """
 
     def __init__(self, crate: CrateLocation, target_dir: Path,
                  on_done: Callable[[CheckOutcome], Awaitable[None]],
                  on_start: Callable[[int], Any] | None = None,
+                 on_error: Callable[[BaseException], None] | None = None,
                  debounce: float = DEBOUNCE_SECONDS, timeout: float = CHECK_TIMEOUT_SECONDS,
-                 cargo: str = "cargo", extra_args: list[str] | None = None) -> None:
+                 cargo: str = "cargo", extra_args: list[str] | None = None, offline: bool = True) -> None:
         self.crate = crate
         self.target_dir = target_dir
         self.on_done = on_done
         self.on_start = on_start
+        self.on_error = on_error or (lambda exc: log.error("the check of %s failed", crate.root, exc_info=exc))
         self.debounce = debounce
         self.timeout = timeout
         self.cargo = cargo
         self.extra_args = list(extra_args or [])
+        self.offline = offline  # nothing is fetched from a registry unless the user's setting allows it
         self.generation = 0
         self._task: asyncio.Task | None = None
         self._cancel = threading.Event()
@@ -118,20 +128,27 @@ class Flycheck:
             self._task.cancel()
 
     def command(self) -> list[str]:
-        return ["check", "--message-format=json", "--target-dir", str(self.target_dir), *self.extra_args]
+        offline = ["--offline"] if self.offline else []
+        return ["check", *offline, "--message-format=json", "--target-dir", str(self.target_dir), *self.extra_args]
 
     async def _run(self, generation: int, cancel: threading.Event) -> None:
-        await asyncio.sleep(self.debounce)
-        if generation != self.generation:
-            return
-        snapshot = self.on_start(generation) if self.on_start else None
-        outcome = await asyncio.to_thread(self._check, generation, cancel)
-        outcome.snapshot = snapshot
-        if generation != self.generation or cancel.is_set():
-            log.debug("dropping stale check %d of %s", generation, self.crate.root)
-            return
-        self._busy = False
-        await self.on_done(outcome)
+        try:
+            await asyncio.sleep(self.debounce)
+            if generation != self.generation:
+                return
+            snapshot = self.on_start(generation) if self.on_start else None
+            outcome = await asyncio.to_thread(self._check, generation, cancel)
+            outcome.snapshot = snapshot
+            if generation != self.generation or cancel.is_set():
+                log.debug("dropping stale check %d of %s", generation, self.crate.root)
+                return
+            self._busy = False
+            await self.on_done(outcome)
+        except Exception as exc:  # a failing callback must not leave the crate "checking" for good
+            self.on_error(exc)
+        finally:
+            if generation == self.generation:
+                self._busy = False
 
     def _check(self, generation: int, cancel: threading.Event) -> CheckOutcome:
         """Run cargo in this worker thread; never raises."""

@@ -9,12 +9,9 @@ import sys
 from pathlib import Path
 from typing import BinaryIO
 
-import platformdirs
-
+from ..rust.scratch import CACHE_ENV, cache_root, clean_stale
 from .flycheck import CHECK_TIMEOUT_SECONDS, DEBOUNCE_SECONDS
-from .server import build_server
-
-CACHE_ENV = "SLEEPY_CACHE_DIR"
+from .handlers import build_server
 
 
 def private_stdout() -> BinaryIO:
@@ -34,14 +31,14 @@ def private_stdout() -> BinaryIO:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="sleepy-lsp", description="The sleepy-coder language server: compiler-verified fixes for Rust errors.")
-    parser.add_argument("--stdio", action="store_true", help="talk LSP over stdin/stdout (the default)")
-    parser.add_argument("--tcp", type=int, metavar="PORT", help="listen on a TCP port instead, for debugging")
-    parser.add_argument("--host", default="127.0.0.1", help="the address --tcp listens on (default 127.0.0.1)")
+    # stdio only: a TCP port would let any local process drive the server (and its cargo.path setting).
+    parser.add_argument("--stdio", action="store_true", help="talk LSP over stdin/stdout (the only transport)")
     parser.add_argument("--log-file", help="write the log here (default: stderr)")
     parser.add_argument("--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
     parser.add_argument("--trace-lsp", action="store_true", help="log every LSP message (very verbose)")
-    parser.add_argument("--cache-dir", default=os.environ.get(CACHE_ENV) or platformdirs.user_cache_dir("sleepy-coder"),
-                        help=f"where cargo target dirs live (default ${CACHE_ENV}, else the user cache dir)")
+    parser.add_argument("--cache-dir", default=str(cache_root()),
+                        help=f"where cargo target dirs and shadow copies live (default ${CACHE_ENV}, else the user "
+                             "cache dir)")
     parser.add_argument("--check-timeout", type=float, default=CHECK_TIMEOUT_SECONDS, metavar="SECONDS",
                         help="stop a cargo check that runs longer than this")
     parser.add_argument("--debounce", type=float, default=DEBOUNCE_SECONDS, metavar="SECONDS",
@@ -53,11 +50,9 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=args.log_level, handlers=[handler], force=True)
     logging.getLogger("pygls").setLevel(
         logging.DEBUG if args.trace_lsp else max(logging.WARNING, logging.getLevelName(args.log_level)))
+    clean_stale()  # what a killed server left in its scratch folders
     server = build_server(Path(args.cache_dir), args.check_timeout, args.debounce)
-    if args.tcp:
-        server.start_tcp(args.host, args.tcp)
-    else:
-        server.start_io(sys.stdin.buffer, private_stdout())
+    server.start_io(sys.stdin.buffer, private_stdout())
     server.terminate(0)  # the client went away without `exit`
     return 0
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import Callable
 
@@ -29,8 +30,8 @@ log = logging.getLogger(__name__)
 # How long codeAction/resolve waits for a fix still being computed before answering without one.
 RESOLVE_WAIT_SECONDS = 120.0
 
-# Writes a record into the fix memory, in order, off the event loop (Recorder.write).
-Record = Callable[[str, Callable[[FixMemory], object]], None]
+# Writes a record into the fix memory, in order, off the event loop (Recorder.write); done once committed.
+Record = Callable[[str, Callable[[FixMemory], object]], Future]
 
 
 @dataclass
@@ -66,9 +67,10 @@ class Offers:
         self.record = record
         self.verify = verify
         self.shown: dict[str, ShownOffer] = {}  # offers seen and not yet decided
-        self.offered: set[str] = set()
+        self.offered: dict[str, str] = {}  # fix id -> its title, for every offer shown
         self.rejected: set[str] = set()
         self.accepted: list[str] = []
+        self.taken_back: set[str] = set()
 
     # --- what is offered ---
 
@@ -139,7 +141,7 @@ class Offers:
         """Record an offer the first time it is shown; a checked fix replaces rustc's same unchecked one."""
         if fix.id in self.offered:
             return
-        self.offered.add(fix.id)
+        self.offered[fix.id] = title_of(fix)
         for quick in slot.quick if fix.checked else ():
             if change_of(quick) == change_of(fix) and self.shown.pop(quick.id, None) is not None:
                 # The same change, now known to compile, replaces the quick offer; that one stays
@@ -159,12 +161,26 @@ class Offers:
         )
         self.record(f"offer {fix.id}", lambda m: m.record_offer(offer))
 
-    def accept(self, fix_id: str) -> None:
+    def accept(self, fix_id: str) -> Future:
+        """Record that the user applied an offer; ValueError (a sentence) for an id never offered."""
+        if fix_id not in self.offered:
+            raise ValueError(f"sleepy never offered a fix with the id {fix_id!r} in this session, so it records nothing")
         self.shown.pop(fix_id, None)
         self.accepted.append(fix_id)
-        self.record(f"accept {fix_id}", lambda m: m.record_outcome(fix_id, "accepted"))
+        return self.record(f"accept {fix_id}", lambda m: m.record_outcome(fix_id, "accepted"))
 
-    def reject(self, fix_id: str, note: str, take_back: bool = False) -> None:
+    def take_back_last(self) -> tuple[str, Future | None]:
+        """Turn the latest acceptance into a rejection, once; a sentence that names the fix."""
+        if not self.accepted:
+            return "sleepy has not applied a fix in this session, so there is none to take back", None
+        last = self.accepted[-1]
+        if last in self.taken_back:
+            return f"the last applied fix ({self.offered[last]}) is already recorded as wrong", None
+        self.taken_back.add(last)
+        done = self.reject(last, "the user took back the fix after accepting it", take_back=True)
+        return f"took back {self.offered[last]}: it is recorded as wrong", done
+
+    def reject(self, fix_id: str, note: str, take_back: bool = False) -> Future:
         """Record a rejection; take_back turns an earlier acceptance of the same fix into one."""
         self.shown.pop(fix_id, None)
         self.rejected.add(fix_id)
@@ -176,7 +192,7 @@ class Offers:
                             "the rejection was not recorded", fix_id)
             return recorded
 
-        self.record(f"reject {fix_id}", write)
+        return self.record(f"reject {fix_id}", write)
 
     def supersede(self, uri: str, revision: int | None, errors: list[Diagnostic], note: str | None = None) -> None:
         """Offers of other versions (all, for revision None) not accepted nor rejected become "ignored"."""

@@ -8,7 +8,7 @@ means serving without recording: fixes are still offered.
 from __future__ import annotations
 
 import logging
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, Callable
 
 from ..memory.store import FixMemory, StoreError
@@ -53,8 +53,12 @@ class Recorder:
 
         self._pool.submit(work)
 
-    def write(self, description: str, write: Callable[[FixMemory], Any]) -> None:
-        """Write to the fix memory after every write queued before; a failure is reported once."""
+    def write(self, description: str, write: Callable[[FixMemory], Any]) -> Future:
+        """Write to the fix memory after every write queued before; a failure is reported once.
+
+        The future is done once the write is committed (or failed, or skipped with no memory):
+        what the server acknowledges is on disk first.
+        """
         def work() -> None:
             memory = self.memory
             if memory is None:
@@ -66,7 +70,7 @@ class Recorder:
             except Exception as exc:
                 self.fail("fix memory", exc)
 
-        self._pool.submit(work)
+        return self._pool.submit(work)
 
     def drain(self, timeout: float = 10.0) -> None:
         """Wait until the queued writes are done (tests and shutdown)."""

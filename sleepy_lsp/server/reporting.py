@@ -28,7 +28,8 @@ class Reporter:
     def __init__(self, connection: LanguageServer) -> None:
         self.connection = connection
         self.closing = False  # after shutdown: nothing more is sent to the client
-        self.errors: dict[str, str] = {}  # a crate root or a component -> what failed last
+        self.errors: dict[str, str] = {}  # a crate root -> why its last check failed
+        self.failures: dict[str, str] = {}  # a component -> what failed in it since the last good check
         self._reported: set[Any] = set()
         self._status: tuple[str, str] = ("idle", "")
 
@@ -68,15 +69,24 @@ class Reporter:
             log.debug("could not send status", exc_info=True)
 
     def failure(self, kind: str, exc: BaseException) -> None:
-        """An unexpected exception: logged with its traceback, told to the user once per kind."""
+        """A component failed: logged with its traceback and shown in the status until the next good check;
+        a popup (once per kind) only for a problem the user can act on, which a SleepyError says."""
         log.error("%s failed", kind, exc_info=exc)
-        text = str(exc) if isinstance(exc, SleepyError) else f"{type(exc).__name__}: {exc}"
-        self.errors[kind] = f"the {kind} failed: {text}"
+        actionable = isinstance(exc, SleepyError)
+        text = str(exc) if actionable else f"{type(exc).__name__}: {exc}"
+        self.failures[kind] = f"the {kind} failed: {text}"
         self.say(f"the {kind} failed ({text}); sleepy keeps serving, details are in its log.",
-                 types.MessageType.Error, popup=True, once=("failure", kind))
+                 types.MessageType.Error, popup=actionable, once=("failure", kind))
+
+    def recovered(self, kind: str | None = None) -> None:
+        """A component works again (all of them after a good check): its failure leaves the status."""
+        if kind is None:
+            self.failures.clear()
+        else:
+            self.failures.pop(kind, None)
 
 
-def status_of(checking: bool, fixsets: list[FixSet], errors: dict[str, str]) -> tuple[str, str]:
+def status_of(checking: bool, fixsets: list[FixSet], errors: list[str]) -> tuple[str, str]:
     """The session's status in a word and a phrase: checking, fixing, error (the latest), or idle."""
     if checking:
         return "checking", "cargo check"
@@ -84,7 +94,7 @@ def status_of(checking: bool, fixsets: list[FixSet], errors: dict[str, str]) -> 
         waiting = sum(1 for s in fixsets for slot in s.slots.values() if slot.state == "pending")
         return "fixing", f"fixing {waiting} error{'s' if waiting != 1 else ''}"
     if errors:
-        return "error", next(reversed(errors.values()))
+        return "error", errors[-1]
     count = sum(len(s.slots) for s in fixsets)
     ready = sum(1 for s in fixsets for slot in s.slots.values() if any(f.verified for f in slot.fixes))
     return "idle", f"{count} error{'s' if count != 1 else ''}, {ready} with a verified fix"

@@ -5,8 +5,8 @@ of each crate, and per document version the fixes computed for its errors.
 It routes LSP methods to the rooms that do the work, each given callbacks
 rather than the server: Flycheck runs `cargo check`, Fixer computes fixes in
 worker threads, Offers decides what is shown and records what became of it,
-Recorder writes the fix memory, Reporter talks to the user. Handlers are small
-functions named after their LSP method. The event loop never blocks.
+Recorder writes the fix memory, Reporter talks to the user. The LSP methods are
+routed to it by the handlers in handlers.py. The event loop never blocks.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from typing import Any, Callable
 
 from lsprotocol import types
 from pygls import uris
+from pygls.exceptions import FeatureNotificationError
 from pygls.lsp.server import LanguageServer
 
 from .. import __version__
@@ -34,6 +35,7 @@ from .fixing import Fixer, default_workers
 from .flycheck import CHECK_TIMEOUT_SECONDS, DEBOUNCE_SECONDS, CheckOutcome, Flycheck
 from .offers import Offers
 from .progress import Progress
+from .protocol import SleepyProtocol
 from .publishing import Publisher
 from .recorder import Recorder
 from .reporting import Reporter, status_of
@@ -47,7 +49,8 @@ class SleepyServer(LanguageServer):
 
     def __init__(self, cache_dir: Path, check_timeout: float = CHECK_TIMEOUT_SECONDS,
                  debounce: float = DEBOUNCE_SECONDS, workers: int | None = None) -> None:
-        super().__init__("sleepy-lsp", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Incremental)
+        super().__init__("sleepy-lsp", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Incremental,
+                         protocol_cls=SleepyProtocol)
         self.cache_dir = Path(cache_dir)
         self.check_timeout = check_timeout
         self.debounce = debounce
@@ -63,7 +66,7 @@ class SleepyServer(LanguageServer):
                                  opened=self.memory_opened)
         self.offers = Offers(self.recorder.write, verify=lambda: self.settings.verify)
         self.fixer = Fixer(self.cache_dir, workers or default_workers(), check_timeout, self.on_loop, self.fail,
-                           self.update_status, self.progress)
+                           self.reporter.recovered, self.update_status, self.progress)
         self._check_progress: dict[Path, Progress] = {}
         self._tasks: set[asyncio.Task] = set()
 
@@ -113,14 +116,17 @@ class SleepyServer(LanguageServer):
 
     def update_status(self) -> None:
         checking = any(f.running for f in self.flychecks.values())
-        self.reporter.status(*status_of(checking, list(self.fixsets.values()), self.reporter.errors))
+        problems = [*self.reporter.errors.values(), *self.reporter.failures.values()]
+        self.reporter.status(*status_of(checking, list(self.fixsets.values()), problems))
 
     def report_server_error(self, error: Exception, source: Any) -> None:
-        # pygls calls this for exceptions in handlers; a request's caller already got a JSON-RPC error.
+        """pygls calls this for exceptions in handlers and in reading messages."""
         if self.reporter.closing:
             log.debug("after shutdown: %s", error)
-            return
-        self.fail("request handler", error)
+        elif source is FeatureNotificationError:  # one of our handlers broke: that is the server's failure
+            self.fail("notification handler", error)
+        else:  # a request's client has its error in the response; an unreadable message is the client's
+            log.warning("a request failed or a message could not be read: %s", error, exc_info=error)
 
     # --- settings and the fix memory ---
 
@@ -143,6 +149,7 @@ class SleepyServer(LanguageServer):
         for flycheck in self.flychecks.values():
             flycheck.cargo = new.cargo_path
             flycheck.extra_args = list(new.cargo_extra_args)
+            flycheck.offline = not new.cargo_allow_fetch
         if old.publish_diagnostics != new.publish_diagnostics:
             for root, grouped in self.crate_diagnostics.items():
                 self.publish(self.flychecks[root].crate, grouped, {})
@@ -173,16 +180,31 @@ class SleepyServer(LanguageServer):
         if flycheck is None:
             flycheck = Flycheck(crate, target_dir_for(self.cache_dir, crate),
                                 on_done=self.check_done, on_start=partial(self.check_started, crate),
-                                debounce=self.debounce, timeout=self.check_timeout,
-                                cargo=self.settings.cargo_path, extra_args=self.settings.cargo_extra_args)
+                                on_error=partial(self.fail, "cargo check"),
+                                debounce=self.debounce, timeout=self.check_timeout, cargo=self.settings.cargo_path,
+                                extra_args=self.settings.cargo_extra_args, offline=not self.settings.cargo_allow_fetch)
             self.flychecks[crate.root] = flycheck
         return flycheck
 
+    def check_crate_of(self, uri: str) -> None:
+        path = uris.to_fs_path(uri) if uri.startswith("file:") else None
+        crate = find_crate(Path(path).resolve()) if path else None
+        if crate is not None and self.trusted():
+            self.flycheck(crate).restart()
+            self.update_status()
+
     def request_check(self, doc: TrackedDocument | None) -> None:
-        if doc is None or doc.crate is None:
-            return
-        self.flycheck(doc.crate).restart()
-        self.update_status()
+        if doc is not None and doc.crate is not None and self.trusted():
+            self.flycheck(doc.crate).restart()
+            self.update_status()
+
+    def trusted(self) -> bool:
+        """Whether cargo may run here: it runs the crate's build scripts and procedural macros."""
+        if not self.settings.trust:
+            self.reporter.say("this workspace is not trusted (the trust setting is off), so sleepy runs no cargo "
+                              "and offers no fixes here.", types.MessageType.Warning, once="untrusted")
+            self.reporter.status("idle", "not trusted: no checks")
+        return self.settings.trust
 
     def check_started(self, crate: CrateLocation, generation: int) -> dict[str, DocumentSnapshot]:
         """What the check is about to see: each open document of the workspace and its file on disk."""
@@ -211,6 +233,7 @@ class SleepyServer(LanguageServer):
             self.update_status()
             return
         self.reporter.errors.pop(str(crate.root), None)
+        self.reporter.recovered()
         log.info("cargo check %s: %d diagnostics in %.1f s", crate.name, len(outcome.diagnostics), outcome.seconds)
         grouped = convert.diagnostics_by_file(outcome.diagnostics, crate.workspace_root)
         self.crate_diagnostics[crate.root] = grouped
@@ -297,137 +320,3 @@ class SleepyServer(LanguageServer):
         log.info("sleepy-lsp exits (%d)", code)
         logging.shutdown()
         os._exit(code)
-
-
-# --- handlers ----------------------------------------------------------------------------------
-
-
-def initialize(ls: SleepyServer, params: types.InitializeParams) -> None:
-    ls.loop = asyncio.get_running_loop()
-    ls.reporter.say(f"sleepy-lsp {__version__} (cache {ls.cache_dir})")
-    ls.apply_settings(params.initialization_options, "initializationOptions")
-
-
-def initialized(ls: SleepyServer, params: types.InitializedParams) -> None:
-    ls.update_status()
-
-
-def did_open(ls: SleepyServer, params: types.DidOpenTextDocumentParams) -> None:
-    item = params.text_document
-    ls.request_check(ls.open_document(item.uri, item.version))
-
-
-def did_save(ls: SleepyServer, params: types.DidSaveTextDocumentParams) -> None:
-    uri = params.text_document.uri
-    doc = ls.documents.get(uri)
-    if doc is None:  # saved without being opened (a client that skipped didOpen)
-        doc = ls.open_document(uri, ls.workspace.get_text_document(uri).version or 0)
-    ls.request_check(doc)
-
-
-def did_change(ls: SleepyServer, params: types.DidChangeTextDocumentParams) -> None:
-    uri, version = params.text_document.uri, params.text_document.version
-    doc = ls.documents.get(uri)
-    if doc is None:
-        return
-    if version is not None and version <= doc.version:
-        ls.reporter.say(f"{doc.path.name}: change to version {version} arrived after version {doc.version}; "
-               "fixes wait for the next check.", types.MessageType.Warning)
-    doc.version = version if version is not None else doc.version + 1
-    doc.revision += 1
-    fixset = ls.fixsets.get(uri)
-    if fixset is not None:
-        fixset.stop()  # its fixes are for a text that is gone; the offers become ignored at the next check
-    ls.update_status()
-
-
-def did_close(ls: SleepyServer, params: types.DidCloseTextDocumentParams) -> None:
-    uri = params.text_document.uri
-    ls.documents.pop(uri, None)
-    ls.forget_fixes(uri)
-    ls.offers.supersede(uri, None, [], note="the file was closed")
-    ls.update_status()
-
-
-def did_change_configuration(ls: SleepyServer, params: types.DidChangeConfigurationParams) -> None:
-    ls.apply_settings(params.settings, "workspace/didChangeConfiguration")
-
-
-def code_action(ls: SleepyServer, params: types.CodeActionParams) -> list[types.CodeAction]:
-    only = [str(getattr(kind, "value", kind)) for kind in params.context.only or []]
-    if only and not any(types.CodeActionKind.QuickFix.value.startswith(kind) for kind in only):
-        return []  # the client asked for other kinds (refactorings, source actions)
-    uri = params.text_document.uri
-    doc = ls.documents.get(uri)
-    fixset = ls.current_fixset(uri)
-    if doc is None or fixset is None:
-        return []
-    actions = []
-    for slot in fixset.slots.values():
-        if convert.request_covers(params.range, slot.lsp.range) or any(
-                convert.client_diagnostic_matches(c, slot.lsp) for c in params.context.diagnostics):
-            actions.extend(ls.offers.actions(doc, fixset, slot, ls.encoding, ls.client_supports_resolve()))
-    return actions
-
-
-async def code_action_resolve(ls: SleepyServer, action: types.CodeAction) -> types.CodeAction:
-    data = action.data if isinstance(action.data, dict) else {}
-    uri = data.get("uri") if isinstance(data.get("uri"), str) else ""
-    fixset = ls.current_fixset(uri)
-    return await ls.offers.resolve(action, ls.documents.get(uri), fixset,
-                                   lambda: ls.current_fixset(uri) is fixset, ls.encoding)
-
-
-def _fix_id(args: tuple[Any, ...], command: str) -> str | None:
-    if args and isinstance(args[0], str) and args[0]:
-        return args[0]
-    log.warning("%s needs a fix id as its argument, got %r", command, args)
-    return None
-
-
-def accept_fix(ls: SleepyServer, *args: Any) -> None:
-    if (fix_id := _fix_id(args, convert.ACCEPT)) is not None:
-        ls.offers.accept(fix_id)
-
-
-def reject_fix(ls: SleepyServer, *args: Any) -> None:
-    if (fix_id := _fix_id(args, convert.REJECT)) is not None:
-        ls.offers.reject(fix_id, "the user said this fix is wrong")
-
-
-def reject_last(ls: SleepyServer, *args: Any) -> str:
-    if not ls.offers.accepted:
-        ls.reporter.say("no accepted fix to take back.", types.MessageType.Warning)
-        return "sleepy has not applied a fix in this session, so there is none to reject"
-    ls.offers.reject(ls.offers.accepted.pop(), "the user took back the fix after accepting it", take_back=True)
-    return "the last applied fix is recorded as wrong"
-
-
-def shutdown(ls: SleepyServer, params: None) -> None:
-    ls.stop_everything()
-
-
-def exit(ls: SleepyServer, params: None) -> None:  # noqa: A001 - the LSP method's name
-    ls.terminate(0 if ls.reporter.closing else 1)
-
-
-def build_server(cache_dir: Path, check_timeout: float = CHECK_TIMEOUT_SECONDS,
-                 debounce: float = DEBOUNCE_SECONDS, workers: int | None = None) -> SleepyServer:
-    """A server with every handler registered."""
-    server = SleepyServer(cache_dir, check_timeout, debounce, workers)
-    server.feature(types.INITIALIZE)(initialize)
-    server.feature(types.INITIALIZED)(initialized)
-    server.feature(types.TEXT_DOCUMENT_DID_OPEN)(did_open)
-    server.feature(types.TEXT_DOCUMENT_DID_SAVE, types.SaveOptions(include_text=False))(did_save)
-    server.feature(types.TEXT_DOCUMENT_DID_CHANGE)(did_change)
-    server.feature(types.TEXT_DOCUMENT_DID_CLOSE)(did_close)
-    server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)(did_change_configuration)
-    server.feature(types.TEXT_DOCUMENT_CODE_ACTION, types.CodeActionOptions(
-        code_action_kinds=[types.CodeActionKind.QuickFix], resolve_provider=True))(code_action)
-    server.feature(types.CODE_ACTION_RESOLVE)(code_action_resolve)
-    server.feature(types.SHUTDOWN)(shutdown)
-    server.feature(types.EXIT)(exit)
-    server.command(convert.ACCEPT)(accept_fix)
-    server.command(convert.REJECT)(reject_fix)
-    server.command(convert.REJECT_LAST)(reject_last)
-    return server

@@ -26,8 +26,10 @@ class Settings:
     telemetry_enabled: bool = True
     publish_diagnostics: bool = False
     database_path: str = ""
+    trust: bool = True  # false: the workspace is not trusted, so no cargo runs (build scripts run code)
     cargo_path: str = "cargo"
     cargo_extra_args: list[str] = field(default_factory=list)
+    cargo_allow_fetch: bool = False  # false: cargo runs --offline, so nothing is fetched from a registry
 
     def engine_settings(self) -> tuple:
         """The settings the fix engine is built from: a change of any of them makes a new engine."""

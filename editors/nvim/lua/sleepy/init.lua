@@ -27,6 +27,10 @@ local DEFAULTS = {
   on_attach = nil,
   -- LSP client capabilities; nil: vim.lsp.protocol.make_client_capabilities().
   capabilities = nil,
+  -- Which crates sleepy may check: `cargo check` runs a crate's build scripts and procedural macros, so a
+  -- crate you do not trust must not be checked. true: every crate; a list of folders: crates inside them;
+  -- a function(root) returning true or false. An untrusted crate gets no server and no cargo run.
+  trusted = true,
   -- Which Neovim API starts the server: "config" (vim.lsp.config/enable, 0.11+), "start" (vim.lsp.start,
   -- 0.8+) or "start_client" (vim.lsp.start_client, 0.7+); nil: the newest this Neovim has.
   api = nil,
@@ -41,7 +45,8 @@ local DEFAULTS = {
     telemetry = { enabled = true },
     publishDiagnostics = false,
     databasePath = "",
-    cargo = { path = "cargo", extraArgs = {} },
+    trust = true,
+    cargo = { path = "cargo", extraArgs = {}, allowFetch = false },
   },
 }
 
@@ -255,6 +260,34 @@ local function client_config(root_dir)
   }
 end
 
+--- Whether the `trusted` option lets sleepy check the crate at `root`.
+function M.is_trusted(root)
+  local trusted = state.config.trusted
+  if type(trusted) == "function" then
+    return trusted(root) == true
+  end
+  if type(trusted) == "table" then
+    local path = vim.fn.fnamemodify(root, ":p"):gsub("/$", "")
+    for _, folder in ipairs(trusted) do
+      local prefix = vim.fn.fnamemodify(vim.fn.expand(folder), ":p"):gsub("/$", "")
+      if path == prefix or path:sub(1, #prefix + 1) == prefix .. "/" then
+        return true
+      end
+    end
+    return false
+  end
+  return trusted ~= false
+end
+
+local function untrusted(root)
+  if M.is_trusted(root) then
+    return false
+  end
+  notify_once(("%s is not a trusted folder: sleepy runs no cargo there (see the `trusted` option)"):format(root),
+    vim.log.levels.WARN)
+  return true
+end
+
 local function cmd_missing()
   local program = state.config.cmd[1]
   if vim.fn.executable(program) == 1 then
@@ -274,7 +307,7 @@ local function attach(bufnr)
     return
   end
   local root = M.find_root(vim.api.nvim_buf_get_name(bufnr))
-  if not root or cmd_missing() then
+  if not root or untrusted(root) or cmd_missing() then
     return
   end
   if api() == "start" then
@@ -300,7 +333,7 @@ local function register_with_neovim()
     config.filetypes = state.config.filetypes
     config.root_dir = function(bufnr, on_dir)
       local root = M.find_root(vim.api.nvim_buf_get_name(bufnr))
-      if root and not cmd_missing() then
+      if root and not untrusted(root) and not cmd_missing() then
         on_dir(root)
       end
     end

@@ -26,8 +26,10 @@ export const SERVER_SETTING_KEYS = [
     'telemetry.enabled',
     'publishDiagnostics',
     'databasePath',
+    'trust',
     'cargo.path',
     'cargo.extraArgs',
+    'cargo.allowFetch',
 ] as const;
 
 /**

@@ -53,7 +53,8 @@ test('the defaults map to the nested settings the server expects', () => {
         telemetry: { enabled: true },
         publishDiagnostics: false,
         databasePath: '',
-        cargo: { path: 'cargo', extraArgs: [] },
+        trust: true,
+        cargo: { path: 'cargo', extraArgs: [], allowFetch: false },
     });
 });
 
@@ -68,7 +69,7 @@ test('user values are passed through and client-only settings are not', () => {
     );
     assert.equal(settings.backend, 'llama_cpp');
     assert.deepEqual(settings.telemetry, { enabled: false });
-    assert.deepEqual(settings.cargo, { path: 'cargo', extraArgs: ['--all-features'] });
+    assert.deepEqual(settings.cargo, { path: 'cargo', extraArgs: ['--all-features'], allowFetch: false });
     assert.ok(!('interpreter' in settings));
     assert.ok(!('trace' in settings));
 });

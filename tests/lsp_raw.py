@@ -1,0 +1,115 @@
+"""A bare JSON-RPC client over the server's stdio, for messages no well-behaved client would send.
+
+pytest-lsp only sends what lsprotocol can type; these tests need to send
+anything (wrong types, missing fields, garbage) and see exactly what comes back.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import queue
+import subprocess
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from lsp_harness import server_command
+
+
+class RawServer:
+    """`sleepy-lsp` in a subprocess, spoken to in raw bytes."""
+
+    def __init__(self, tmp_path: Path, env: dict[str, str] | None = None, args: tuple[str, ...] = ()) -> None:
+        server_env = {**os.environ, "SLEEPY_DB": str(tmp_path / "fix-memory.sqlite3"),
+                      "SLEEPY_CACHE_DIR": str(tmp_path / "cache"), **(env or {})}
+        server_env.pop("SLEEPY_TELEMETRY", None)
+        self.log_file = tmp_path / "sleepy-lsp.log"
+        self.process = subprocess.Popen(
+            [*server_command(), "--log-file", str(self.log_file), "--log-level", "DEBUG", "--debounce", "0.1", *args],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=server_env)
+        self.inbox: queue.Queue[dict[str, Any]] = queue.Queue()
+        self.notifications: list[dict[str, Any]] = []
+        self._ids = 0
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        stream = self.process.stdout
+        while True:
+            length = None
+            while True:
+                line = stream.readline()
+                if not line:
+                    return
+                if line.lower().startswith(b"content-length:"):
+                    length = int(line.split(b":")[1])
+                if line in (b"\r\n", b"\n"):
+                    break
+            message = json.loads(stream.read(length))
+            if "id" in message and ("result" in message or "error" in message):
+                self.inbox.put(message)
+            elif "id" in message:  # a request from the server (progress tokens, ...): answer it
+                self.send({"jsonrpc": "2.0", "id": message["id"], "result": None})
+            else:
+                self.notifications.append(message)
+
+    def send_bytes(self, data: bytes) -> None:
+        self.process.stdin.write(data)
+        self.process.stdin.flush()
+
+    def send(self, message: Any) -> None:
+        body = json.dumps(message).encode()
+        self.send_bytes(b"Content-Length: %d\r\n\r\n" % len(body) + body)
+
+    def request(self, method: str, params: Any = None, **extra: Any) -> Any:
+        """Send a request and return its id (the message gets "jsonrpc": "2.0" unless extra says otherwise)."""
+        self._ids += 1
+        message = {"jsonrpc": "2.0", "id": self._ids, "method": method, **extra}
+        if params is not None:
+            message["params"] = params
+        self.send(message)
+        return self._ids
+
+    def response(self, request_id: Any, timeout: float = 30.0) -> dict[str, Any]:
+        """The response to a request, or AssertionError when none comes in time."""
+        deadline = time.monotonic() + timeout
+        kept = []
+        try:
+            while True:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise AssertionError(f"no response to request {request_id!r} in {timeout:g} s")
+                message = self.inbox.get(timeout=left)
+                if message.get("id") == request_id:
+                    return message
+                kept.append(message)
+        except queue.Empty:
+            raise AssertionError(f"no response to request {request_id!r} in {timeout:g} s") from None
+        finally:
+            for message in kept:
+                self.inbox.put(message)
+
+    def call(self, method: str, params: Any = None, timeout: float = 30.0) -> dict[str, Any]:
+        return self.response(self.request(method, params), timeout)
+
+    def notify(self, method: str, params: Any = None) -> None:
+        self.send({"jsonrpc": "2.0", "method": method, **({} if params is None else {"params": params})})
+
+    def initialize(self, root: Path, settings: dict[str, Any] | None = None) -> dict[str, Any]:
+        result = self.call("initialize", {"processId": None, "rootUri": root.as_uri(), "capabilities": {},
+                                          "initializationOptions": settings or {}})
+        self.notify("initialized", {})
+        return result
+
+    def close(self) -> None:
+        try:
+            self.call("shutdown", timeout=10)
+            self.notify("exit")
+            self.process.wait(timeout=10)
+        except Exception:
+            pass
+        finally:
+            if self.process.poll() is None:
+                self.process.kill()
+                self.process.wait()
