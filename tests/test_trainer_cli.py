@@ -117,8 +117,8 @@ def test_share_nights_promote_route_and_grow_the_basis(setup, monkeypatch, capsy
         lambda routing: set() if routing.kind == "base" else {"bc_900", "rh_900"}))
     assert run(["run", "--method", "share", "--per-family", *common]) == 0
     out = capsys.readouterr()
-    assert "phase 1 started from tonight's LoRA adapters" in out.out
-    assert "no adapters yet: phase 1 starts from tonight's LoRA adapters" in out.err
+    assert "the registry held no adapter, so one LoRA" in out.out
+    assert "no adapters yet: phase 1 starts from one LoRA trained on tonight's records" in out.err
     registry = Registry(tmp_path / "adapters")
     champions = registry.champions()
     assert set(champions) == {"borrow", "result"} and registry.version() == 1
@@ -130,7 +130,13 @@ def test_share_nights_promote_route_and_grow_the_basis(setup, monkeypatch, capsy
     [report] = (tmp_path / "work" / "nights").glob("night-*.json")
     payload = json.loads(report.read_text())
     assert payload["promoted"] and payload["after"]["total"] == {"passed": 2, "total": 2}
-    assert 0 < payload["trainable_params"] < payload["lora_params_same_rank"]
+    share = payload["share"]
+    assert payload["trainable_params"] == share["loadings_params"] + share["rank_update_params"] > 0
+    assert share["bootstrap_params"] == payload["lora_params_same_rank"] and share["bootstrap_steps"] == 3
+    assert payload["steps"]["bootstrap-all"] == 3, "one bootstrap LoRA for all of tonight's tasks"
+    assert share["k_before"] == [4, 4] and share["k_after"][1] > 4, "the basis grew by the rank updates"
+    assert max(share["phase3_errors"].values()) <= 1e-3 + 1e-5 < max(share["phase3_without_growth"].values())
+    assert "Share basis: 4 -> " in out.out and "first night's bootstrap: one LoRA" in out.out
 
     # The second night grows from that basis; matching the champions is not enough to be promoted.
     assert run(["run", "--method", "share", "--per-family", *common, "--seed", "1"]) == 0
@@ -175,3 +181,66 @@ def test_lora_nights_continue_from_the_champion(setup, monkeypatch, capsys):
     out = capsys.readouterr().out
     assert f"all: continued from the champion {champion}" in out
     assert "2 tonight + 2 replayed" in out
+
+
+def test_phase_3_reexports_earlier_tasks_and_champions_keep_what_the_gate_measured(setup, monkeypatch, capsys):
+    import torch
+
+    import trainer.evaluate
+    import trainer.tasks
+    from trainer.lora import read_peft_factors
+    from trainer.models import load_model, pick_placement
+    from trainer.share import load_share, share_layers, tasks_of
+
+    tmp_path, common = setup
+    base = Path(common[common.index("--base-model") + 1])
+    monkeypatch.setattr(trainer.evaluate, "evaluate_koans", fake_evaluation(
+        lambda routing: set() if routing.kind == "base" else {"bc_900", "rh_900"}))
+    # Phase 3 measured from outside: every task's delta W just before the merge and just after.
+    lost: list[float] = []
+    real_merge = trainer.tasks.phase3_merge
+
+    def watched_merge(model, settings):
+        before = {t: {n: layer.delta_weight(t).detach().clone() for n, layer in share_layers(model).items()}
+                  for t in tasks_of(model)}
+        merge = real_merge(model, settings)
+        lost.append(max(float(torch.linalg.norm(layer.delta_weight(t) - before[t][n]) / torch.linalg.norm(before[t][n]))
+                        for t in before for n, layer in share_layers(model).items()))
+        return merge
+
+    monkeypatch.setattr(trainer.tasks, "phase3_merge", watched_merge)
+    assert run(["run", "--method", "share", "--per-family", *common]) == 0
+    registry = Registry(tmp_path / "adapters")
+    night1 = {f: c.adapter for f, c in registry.champions().items()}
+    assert set(night1) == {"borrow", "result"}
+    assert lost[-1] <= 1e-3 + 1e-5, "with the night's own settings phase 3 keeps every task's delta W"
+
+    # Night 2 brings another family with no room for the basis to grow (max_k): the earlier tasks change,
+    # are exported again, and are gated like any candidate: scoring the same, they do not replace the champions.
+    second = tmp_path / "second.jsonl"
+    write_jsonl(second, tiny_records(2, ("type_mismatch",)))
+    index = common.index("--data")
+    argv = [*common[:index + 1], str(second), *common[index + 2:], "--k", "4", "--max-k", "4", "--lr", "3e-2"]
+    capsys.readouterr()
+    assert run(["run", "--method", "share", "--per-family", *argv]) == 0
+    out = capsys.readouterr().out
+    assert "re-exported after phase 3 changed their delta W: borrow" in out
+    assert lost[-1] > 1e-3, "max_k left no room, so the merge lost part of a task"
+    again = {m.task: m for m in registry.manifests("share", "adapter") if m.reexported}
+    assert set(again) == {"borrow", "result"}
+    assert {f: c.adapter for f, c in registry.champions().items() if f != "type_mismatch"} == night1
+    # The re-exported adapter holds exactly what night 2's basis routes borrow to...
+    basis2 = registry.path(again["borrow"].parent_basis) / "share"
+    routed, _ = load_share(load_model(base, pick_placement("cpu")), basis2)
+    reexport = read_peft_factors(registry.path(again["borrow"].id))
+    for name, layer in share_layers(routed).items():
+        a, b = reexport[name]
+        assert torch.allclose(b @ a, layer.delta_weight("borrow"), atol=1e-6), name
+    # ...while the champion still serves what night 1's gate measured: night 1's basis routed to borrow.
+    champion = registry.manifest(night1["borrow"])
+    measured, _ = load_share(load_model(base, pick_placement("cpu")), registry.path(champion.parent_basis) / "share")
+    served = read_peft_factors(registry.path(champion.id))
+    for name, layer in share_layers(measured).items():
+        a, b = served[name]
+        assert torch.allclose(b @ a, layer.delta_weight("borrow"), atol=1e-6), name
+    assert champion.eval_results == {"bc_900": True}

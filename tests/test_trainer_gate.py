@@ -7,7 +7,7 @@ import json
 import pytest
 
 from trainer.gate import Decision, decide, decide_per_family, pass_rates
-from trainer.report import NightReport, render_markdown, write_report
+from trainer.report import NightReport, ShareAccount, render_markdown, write_report
 
 FAMILIES = {"bc_1": "borrow", "bc_2": "borrow", "bc_3": "borrow", "rh_1": "result", "rh_2": "result"}
 CHAMPION = {"bc_1": True, "bc_2": False, "bc_3": False, "rh_1": True, "rh_2": False}
@@ -53,20 +53,33 @@ def test_pass_rates_by_family():
 
 def test_night_report_in_markdown_and_json(tmp_path):
     candidate = CASES[2][0]
+    share = ShareAccount(loadings_params=215_040, rank_update_params=624_000, basis_params=9_768_960,
+                         k_before=(32, 32), k_after=(32, 34), bootstrap_params=4_884_480, bootstrap_steps=12,
+                         bootstrap_learning_rate=5e-4, phase1_error=2e-7,
+                         phase3_errors={"borrow": 4e-4, "result": 9e-4},
+                         phase3_without_growth={"borrow": 0.3, "result": 0.6}, merge_tolerance=1e-3,
+                         reexported=["borrow"])
     report = NightReport("20260102T030000", "share", "smollm2.gguf", per_family=True,
-                         data={"borrow": 6, "result": 6}, replayed=0, trainable_params=53_760,
+                         data={"borrow": 6, "result": 6}, replayed=0, trainable_params=839_040,
                          lora_params_same_rank=4_884_480, seconds=612.0, steps={"borrow": 24, "result": 24},
                          before=pass_rates(CHAMPION, FAMILIES), after=pass_rates(candidate, FAMILIES),
                          decisions=list(decide_per_family(CHAMPION, candidate, FAMILIES).values()),
-                         promoted=[], notes=["phase 3: worst relative error 1e-3"])
+                         promoted=[], notes=["a note"], share=share)
     md_path, json_path = write_report(report, tmp_path)
     markdown = md_path.read_text()
-    assert "53,760" in markdown and "4,884,480" in markdown and "91x fewer" in markdown
+    assert ("839,040 (215,040 loadings + 624,000 rank updates) (plain LoRA at the same rank: 4,884,480; 5.8x fewer)"
+            in markdown)
+    assert "- Share basis: 32 -> 32-34 directions per side, 9,768,960 frozen parameters (37.3 MB in float32)" in markdown
+    assert "one LoRA of 4,884,480 parameters trained 12 steps at lr 0.0005" in markdown
+    assert "worst relative delta-W error 9.0e-04 (result; tolerance 0.001); keeping K fixed would have left 6.0e-01" \
+        in markdown
+    assert "re-exported after phase 3 changed their delta W: borrow" in markdown
     assert "| borrow | 1/3 (33.3%) | 2/3 (66.7%) |" in markdown
     assert "| result | 1/2 (50.0%) | 2/2 (100.0%) |" in markdown
     assert "Regressions: bc_1." in markdown and "nothing (the champion stays)" in markdown
     payload = json.loads(json_path.read_text())
-    assert payload["regressions"] == ["bc_1"] and payload["parameter_ratio"] == pytest.approx(90.857, rel=1e-3)
+    assert payload["regressions"] == ["bc_1"] and payload["parameter_ratio"] == pytest.approx(5.8215, rel=1e-3)
+    assert payload["share"]["phase3_errors"] == {"borrow": 4e-4, "result": 9e-4}
     assert payload["decisions"][0]["scope"] == "borrow"
     assert render_markdown(report) == markdown
     assert isinstance(report.decisions[0], Decision)

@@ -128,3 +128,57 @@ def test_llama_cpp_applies_the_exported_lora_like_torch(tmp_path, monkeypatch):
             unpermuted = write_gguf_lora(tmp_path / "unpermuted.gguf", {name: (a, b)}, gguf_path)
             monkeypatch.undo()
             assert cosine(served(unpermuted) - served_base, effect) < 0.5, f"{name}: the permutation must matter"
+
+
+def test_a_share_task_changed_by_phase_3_is_exported_again_as_the_routed_layer(tmp_path):
+    from gguf import GGUFReader
+
+    from trainer.lora import LoraSettings, read_peft_factors
+    from trainer.night import NightPlan
+    from trainer.publish import publish
+    from trainer.registry import Registry
+    from trainer.report import NightReport
+    from trainer.share import ShareSettings, add_task, attach_share, phase1_basis, select_task, share_layers
+    from trainer.tasks import Trained, merge_and_export
+    from trainer.tiny import tiny_model
+
+    base = fake_base(tmp_path / "base.gguf")
+    settings = ShareSettings(r=4, k=4, max_k=4)  # no room to grow: tonight's phase 3 must change the earlier task
+    model = tiny_model()
+    generator = torch.Generator().manual_seed(0)
+    bootstrap = {name: (torch.randn(4, m.in_features, generator=generator), torch.randn(m.out_features, 4, generator=generator))
+                 for name, m in model.named_modules()
+                 if isinstance(m, torch.nn.Linear) and name.rsplit(".", 1)[-1] in settings.target_modules}
+    attach_share(model, phase1_basis([bootstrap], settings), settings)
+    add_task(model, "borrow", seed=1, rank_updates=0)  # an earlier night's task, in the basis
+    add_task(model, "result", seed=2, rank_updates=2)  # tonight's, with rank updates that leave it
+    with torch.no_grad():
+        for layer in share_layers(model).values():
+            for store in (layer.share_eps_b, layer.share_update_a_v, layer.share_update_b_v):
+                for tensor in store.values():
+                    tensor.copy_(torch.randn(tensor.shape, generator=generator))
+    plan = NightPlan("share", base, per_family=True, lora=LoraSettings(r=4, alpha=8.0), share=settings,
+                     registry_root=tmp_path / "adapters", work_root=tmp_path / "work", koans_dir=None,
+                     use_memory=False, evaluate=False)
+    trained = Trained(model, {})
+
+    merge_and_export(trained, ["result"], plan)
+
+    assert trained.share.reexported == ["borrow"] and trained.share.phase3_errors["borrow"] > 1e-3
+    assert set(trained.factors) == {"result", "borrow"}
+    entries = publish(plan, trained, "20260102T000000", NightReport("20260102T000000", "share", str(base), True),
+                      lambda message: None)
+    registry = Registry(tmp_path / "adapters")
+    manifest = registry.manifest(entries["borrow"])
+    assert manifest.reexported and manifest.task == "borrow" and manifest.files["gguf"] == "adapter.gguf"
+    assert not registry.manifest(entries["result"]).reexported
+    # What the registry now holds for borrow is exactly what the Share model routed to borrow computes.
+    peft = read_peft_factors(registry.path(manifest.id))
+    select_task(model, "borrow")
+    for name, layer in share_layers(model).items():
+        a, b = peft[name]
+        assert torch.allclose(b @ a, layer.delta_weight("borrow"), atol=1e-5), name
+    tensors = {t.name: np.array(t.data) for t in GGUFReader(str(registry.path(manifest.id) / "adapter.gguf")).tensors}
+    for name, gguf in (("model.layers.1.mlp.down_proj", "blk.1.ffn_down"), ("model.layers.0.self_attn.v_proj", "blk.0.attn_v")):
+        served = torch.from_numpy(tensors[f"{gguf}.weight.lora_b"] @ tensors[f"{gguf}.weight.lora_a"])
+        assert torch.allclose(served, share_layers(model)[name].delta_weight("borrow"), atol=1e-5), name

@@ -20,6 +20,7 @@ from rich.table import Table
 
 from sleepy_lsp.benchmark.koans import DEFAULT_KOANS
 from sleepy_lsp.cli import run_command_line
+from sleepy_lsp.errors import SleepyError
 from sleepy_lsp.vocabulary import FAMILIES, KOAN_FAMILIES
 
 console = Console()
@@ -112,10 +113,16 @@ def stats_table(records: list[Any], replay: list[Any]) -> Table:
 @click.option("--batch-size", type=click.IntRange(min=1), default=1, show_default=True)
 @click.option("--rank", type=click.IntRange(min=1), default=16, show_default=True, help="LoRA rank r (Share's too).")
 @click.option("--alpha", type=float, default=32.0, show_default=True, help="LoRA alpha.")
-@click.option("--k", "k", type=click.IntRange(min=1), help="Share: principal directions per side [default: 8].")
+@click.option("--k", "k", type=click.IntRange(min=1), help="Share: principal directions per side phase 1 keeps [default: 32].")
 @click.option("--variance", type=click.FloatRange(0, 1, min_open=True), help="Share: choose K by explained variance.")
-@click.option("--rank-updates", type=click.IntRange(min=0), default=0, show_default=True,
-              help="Share: rank-update vectors per side while training a task.")
+@click.option("--max-k", type=click.IntRange(min=1), default=64, show_default=True,
+              help="Share: the most directions per side the basis grows to.")
+@click.option("--rank-updates", type=click.IntRange(min=0), default=2, show_default=True,
+              help="Share: rank-update vectors per side while training a task (the directions phase 3 grows by).")
+@click.option("--merge-tolerance", type=click.FloatRange(0, 1, max_open=True), default=1e-3, show_default=True,
+              help="Share: the largest relative delta-W error phase 3 leaves any task.")
+@click.option("--bootstrap-lr", "bootstrap_learning_rate", type=float, default=2e-4, show_default=True,
+              help="Share: learning rate of the one LoRA a first night trains to find its basis.")
 @click.option("--replay-ratio", type=click.FloatRange(min=0), default=1.0, show_default=True,
               help="replay: earlier pairs drawn per new pair.")
 @click.option("--checkpoint-every", type=click.IntRange(min=1), default=20, show_default=True)
@@ -131,7 +138,8 @@ def stats_table(records: list[Any], replay: list[Any]) -> Table:
 @data_options
 def run_command(method: str, per_family: bool, combine: str, max_steps: int | None, time_budget: float | None,
                 epochs: int, learning_rate: float | None, batch_size: int, rank: int, alpha: float, k: int | None,
-                variance: float | None, rank_updates: int, replay_ratio: float, checkpoint_every: int, seed: int,
+                variance: float | None, max_k: int, rank_updates: int, merge_tolerance: float,
+                bootstrap_learning_rate: float, replay_ratio: float, checkpoint_every: int, seed: int,
                 max_length: int, base_model: Path | None, device: str | None, registry_root: Path | None,
                 evaluate: bool, eval_strategy: str, dry_run: bool, koans_dir: Path, no_koans: bool,
                 data_files: tuple[Path, ...], no_memory: bool, db_path: Path | None, families: tuple[str, ...],
@@ -146,13 +154,14 @@ def run_command(method: str, per_family: bool, combine: str, max_steps: int | No
     from .share import ShareSettings
 
     lora = _settings(LoraSettings, r=rank, alpha=alpha)
-    share = _settings(ShareSettings, r=rank, k=None if variance is not None and k is None else (k or 8),
-                      variance=variance, rank_updates=rank_updates)
+    share = _settings(ShareSettings, r=rank, k=None if variance is not None and k is None else (k or ShareSettings.k),
+                      variance=variance, max_k=max_k, rank_updates=rank_updates, merge_tolerance=merge_tolerance)
     train = _settings(TrainSettings, learning_rate=learning_rate or (1e-3 if method == "share" else 2e-4),
                       epochs=epochs, batch_size=batch_size, max_steps=max_steps, time_budget=time_budget,
                       checkpoint_every=checkpoint_every, seed=seed)
     plan = _plan(method=method, base_model=resolve_base_model(base_model), per_family=per_family, combine=combine,
-                 lora=lora, share=share, train=train, registry_root=registry_root, work_root=work_dir,
+                 lora=lora, share=share, train=train, bootstrap_learning_rate=bootstrap_learning_rate,
+                 registry_root=registry_root, work_root=work_dir,
                  koans_dir=None if no_koans else koans_dir, data_files=data_files, use_memory=not no_memory,
                  memory_path=db_path, families=families or None, evaluate=evaluate, eval_koans_dir=koans_dir,
                  eval_strategy=eval_strategy, replay_ratio=replay_ratio, max_length=max_length, device=device, jobs=jobs)
@@ -208,11 +217,11 @@ def promote_command(adapter_ids: tuple[str, ...], registry_root: Path | None) ->
 
 
 def _settings(kind: type, **values: Any) -> Any:
-    """Build a settings object; a bad value becomes a usage error (exit 2) naming it."""
+    """Build a settings object; a bad value becomes one sentence naming it (exit 2)."""
     try:
         return kind(**values)
     except ValueError as exc:
-        raise click.UsageError(str(exc)) from None
+        raise SleepyError(str(exc)) from None
 
 
 def _plan(**values: Any) -> Any:

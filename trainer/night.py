@@ -67,6 +67,8 @@ class NightPlan:
         lora: LoRA's shape (also the rank Share tasks use).
         share: Share's shape.
         train: steps, limits, learning rate, seed.
+        bootstrap_learning_rate: Share's first night, when no adapter exists yet, trains one LoRA on tonight's
+            records to find its basis; at this rate (LoRA's own default), with train's other settings.
         registry_root: the adapter registry folder.
         work_root: checkpoints, replay buffer, evaluation caches and reports.
         koans_dir: a koan folder whose train split becomes data (None: no koans).
@@ -90,6 +92,7 @@ class NightPlan:
     lora: LoraSettings = field(default_factory=LoraSettings)
     share: ShareSettings = field(default_factory=ShareSettings)
     train: TrainSettings = field(default_factory=TrainSettings)
+    bootstrap_learning_rate: float = 2e-4
     registry_root: Path | None = None
     work_root: Path | None = None
     koans_dir: Path | None = DEFAULT_KOANS
@@ -116,6 +119,8 @@ class NightPlan:
             raise ValueError("combine='average' needs per-family loadings to average: add per_family")
         if self.lora.r != self.share.r:
             raise ValueError(f"LoRA rank {self.lora.r} and Share rank {self.share.r} must agree for a fair comparison")
+        if not self.bootstrap_learning_rate > 0:
+            raise ValueError(f"bootstrap_learning_rate={self.bootstrap_learning_rate!r} must be positive")
         if self.replay_ratio < 0:
             raise ValueError(f"replay_ratio={self.replay_ratio!r} must be 0 or more")
         if self.eval_strategy not in ("model", "full"):
@@ -149,7 +154,8 @@ def fingerprint(plan: NightPlan, tasks: dict[str, list[FixRecord]], parent: str 
     settings = asdict(plan.train) | {"max_steps": None, "time_budget": None}
     payload = {"method": plan.method, "per_family": plan.per_family, "combine": plan.combine,
                "base": str(plan.base_model), "lora": asdict(plan.lora), "share": asdict(plan.share),
-               "train": settings, "max_length": plan.max_length, "parent": parent,
+               "train": settings, "bootstrap_learning_rate": plan.bootstrap_learning_rate,
+               "max_length": plan.max_length, "parent": parent,
                "tasks": {t: sorted(r.key for r in rs) for t, rs in sorted(tasks.items())}}
     return hashlib.sha1(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()[:16]
 
@@ -211,7 +217,8 @@ def run_night(plan: NightPlan, log: Log, judge_factory: Callable[[], Any] | None
                          data=family_counts(records), replayed=replayed,
                          trainable_params=trained.trainable_params,
                          lora_params_same_rank=lora_parameter_count(shapes, plan.lora.r),
-                         steps={t: r.steps for t, r in trained.results.items()}, notes=list(trained.notes))
+                         steps={t: r.steps for t, r in trained.results.items()}, notes=list(trained.notes),
+                         share=trained.share)
     # Publishing, then evaluation and the gate: only a candidate measured better becomes a champion.
     entries = publish(plan, trained, night, report, log)
     if plan.evaluate:
@@ -263,8 +270,10 @@ def describe_plan(plan: NightPlan, records: list[FixRecord], log: Log) -> list[t
             ("tasks", ", ".join(f"{t}: {len(batch_schedule(len(rs), plan.train))} steps" for t, rs in tasks.items()) or "none"),
             ("time budget", f"{plan.train.time_budget:.0f} s" if plan.train.time_budget else "none"),
             ("LoRA params / adapter", f"{lora_count:,} (r={plan.lora.r}, {len(shapes)} layers)"),
-            ("Share params / task", f"{share_count:,} (k={plan.share.k or f'by variance {plan.share.variance}'}, "
-                                    f"{lora_count / share_count:.0f}x fewer)"),
+            ("Share params / task", f"{share_count:,} at K={plan.share.k or f'by variance {plan.share.variance}'} "
+                                    f"with {plan.share.rank_updates} rank update(s) per side "
+                                    f"({lora_count / share_count:.1f}x fewer; K grows to at most {plan.share.max_k}, "
+                                    f"and a first night also trains one bootstrap LoRA)"),
             ("continues from", ", ".join(f"{t}: {a}" for t, a in starts.items()) or "-"),
             ("Share basis", parent or ("phase 1 from the registry's LoRA adapters or tonight's" if plan.method == "share" else "-")),
             ("registry", str(plan.registry.root)),

@@ -2,6 +2,9 @@
 
 Every adapter goes in through `Registry.adding`, so a night killed while
 publishing leaves no half-written adapter behind; promotion is the gate's.
+For Share that includes the earlier tasks phase 3 changed: they are published
+again (peft and GGUF) beside tonight's, and serve only if the gate promotes
+them, so a champion always serves what the gate measured.
 """
 
 from __future__ import annotations
@@ -40,7 +43,7 @@ def publish(plan: NightPlan, trained: Trained, night: str, report: NightReport, 
     for task, factors in trained.factors.items():
         manifest = Manifest(registry.new_id(plan.method, task), plan.method, str(plan.base_model), task, "adapter",
                             task, basis_id, report.trainable_params, report.lora_params_same_rank, night=night,
-                            files={"peft": "."})
+                            files={"peft": "."}, reexported=bool(trained.share and task in trained.share.reexported))
         with registry.adding(manifest) as folder:
             save_factors_as_peft(factors, folder, str(plan.base_model))
             if plan.base_model.suffix == ".gguf":

@@ -60,6 +60,8 @@ class Manifest:
         created_at: ISO 8601 UTC.
         night: the night's id.
         files: what the folder holds, e.g. {"peft": ".", "gguf": "adapter.gguf"}.
+        reexported: a Share task trained on an earlier night, exported again because that night's phase 3 changed
+            its delta W (it serves only once the gate has measured it).
     """
 
     id: str
@@ -76,6 +78,7 @@ class Manifest:
     created_at: str = ""
     night: str = ""
     files: dict[str, Any] = field(default_factory=dict)
+    reexported: bool = False
 
     def __post_init__(self) -> None:
         if self.method not in METHODS:

@@ -26,6 +26,71 @@ Log = Callable[[str], None]
 
 
 @dataclass
+class ShareAccount:
+    """Share's sizes and phase 3 for one night: what a fair comparison with LoRA has to count.
+
+    Args:
+        loadings_params: one task's loadings ((K_a + K_b) x r per layer) while it trained.
+        rank_update_params: one task's rank-update vectors while it trained.
+        basis_params: frozen parameters of the basis after phase 3 (stored, not trained).
+        k_before: (fewest, most) directions per side across layers while tonight's tasks trained.
+        k_after: the same after phase 3.
+        bootstrap_params: trainable parameters of the LoRA a first night trains to find its basis (0: none).
+        bootstrap_steps: that LoRA's optimizer steps.
+        bootstrap_learning_rate: its learning rate.
+        phase1_error: worst relative delta-W error of that LoRA projected onto the first basis.
+        phase3_errors: task -> its worst relative delta-W error across layers after phase 3.
+        phase3_without_growth: task -> the error a merge keeping K fixed would have left.
+        merge_tolerance: the error phase 3 keeps every task within, unless max_k stops it.
+        capped_layers: layers where max_k stopped the growth short of the tolerance.
+        reexported: earlier nights' tasks whose delta W phase 3 changed, exported again tonight.
+    """
+
+    loadings_params: int = 0
+    rank_update_params: int = 0
+    basis_params: int = 0
+    k_before: tuple[int, int] = (0, 0)
+    k_after: tuple[int, int] = (0, 0)
+    bootstrap_params: int = 0
+    bootstrap_steps: int = 0
+    bootstrap_learning_rate: float | None = None
+    phase1_error: float | None = None
+    phase3_errors: dict[str, float] = field(default_factory=dict)
+    phase3_without_growth: dict[str, float] = field(default_factory=dict)
+    merge_tolerance: float = 0.0
+    capped_layers: list[str] = field(default_factory=list)
+    reexported: list[str] = field(default_factory=list)
+
+    @property
+    def phase3_worst(self) -> float:
+        return max(self.phase3_errors.values(), default=0.0)
+
+    def lines(self) -> list[str]:
+        """The account as markdown list items."""
+        def span(k: tuple[int, int]) -> str:
+            return str(k[0]) if k[0] == k[1] else f"{k[0]}-{k[1]}"
+
+        lines = [f"- Share basis: {span(self.k_before)} -> {span(self.k_after)} directions per side, "
+                 f"{self.basis_params:,} frozen parameters ({4 * self.basis_params / 2**20:.1f} MB in float32)"]
+        if self.bootstrap_params:
+            lines.append(f"- first night's bootstrap: one LoRA of {self.bootstrap_params:,} parameters trained "
+                         f"{self.bootstrap_steps} steps at lr {self.bootstrap_learning_rate:g} to find the basis"
+                         + (f" (its delta W kept within {self.phase1_error:.1e})" if self.phase1_error is not None
+                            else ""))
+        if self.phase3_errors:
+            worst = max(self.phase3_errors, key=self.phase3_errors.get)
+            fixed = max(self.phase3_without_growth.values(), default=0.0)
+            lines.append(f"- phase 3: worst relative delta-W error {self.phase3_errors[worst]:.1e} ({worst}; "
+                         f"tolerance {self.merge_tolerance:g}); keeping K fixed would have left {fixed:.1e}")
+        if self.capped_layers:
+            lines.append(f"- phase 3: max_k stopped the growth short of the tolerance in {len(self.capped_layers)} "
+                         f"layer(s), e.g. {self.capped_layers[0]}")
+        if self.reexported:
+            lines.append(f"- re-exported after phase 3 changed their delta W: {', '.join(self.reexported)}")
+        return lines
+
+
+@dataclass
 class NightReport:
     """Everything one night did, for the markdown and JSON reports.
 
@@ -44,7 +109,8 @@ class NightReport:
         after: family -> {"passed", "total"} for the candidate(s).
         decisions: the gate's decisions by scope.
         promoted: adapter ids that became champions.
-        notes: anything else worth reading (phase 1 bootstrap, phase 3 errors, ...).
+        notes: anything else worth reading.
+        share: for Share, the sizes, the bootstrap and phase 3 (None for LoRA and replay).
     """
 
     night: str
@@ -62,6 +128,7 @@ class NightReport:
     decisions: list[Decision] = field(default_factory=list)
     promoted: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    share: ShareAccount | None = None
 
     @property
     def regressions(self) -> list[str]:
@@ -89,13 +156,16 @@ def render_markdown(report: NightReport) -> str:
               f"- training pairs: {sum(report.data.values())} tonight"
               + (f" + {report.replayed} replayed" if report.replayed else "")
               + (" (" + ", ".join(f"{f} {n}" for f, n in report.data.items()) + ")" if report.data else ""),
-              f"- trainable parameters per task: {report.trainable_params:,} "
-              f"(plain LoRA at the same rank: {report.lora_params_same_rank:,}; "
-              f"{report.parameter_ratio:.0f}x fewer)" if report.method == "share" else
+              f"- trainable parameters per task: {report.trainable_params:,}"
+              + (f" ({report.share.loadings_params:,} loadings + {report.share.rank_update_params:,} rank updates)"
+                 if report.share else "")
+              + f" (plain LoRA at the same rank: {report.lora_params_same_rank:,}; "
+              f"{report.parameter_ratio:.1f}x fewer)" if report.method == "share" else
               f"- trainable parameters per adapter: {report.trainable_params:,}",
               "- steps: " + (", ".join(f"{t} {n}" for t, n in report.steps.items()) or "none"),
               f"- time: {report.seconds:.0f} s",
-              f"- promoted: {', '.join(report.promoted) if report.promoted else 'nothing (the champion stays)'}", ""]
+              f"- promoted: {', '.join(report.promoted) if report.promoted else 'nothing (the champion stays)'}"]
+    lines += [*(report.share.lines() if report.share else []), ""]
     if report.decisions:  # a night trained with --no-eval has no scores and no gate to show
         lines += ["| family | before | after |", "| --- | --- | --- |"]
         for family in [*(f for f in KOAN_FAMILIES if f in report.before or f in report.after), "total"]:

@@ -10,12 +10,17 @@ peft/tuners/eigenflux/layer.py):
   and beta (d_out x K). K is given, or the fewest directions that explain a
   chosen share of the variance.
 - Phase 2 (`freeze_for_task` + the training loop): a task trains only its
-  loadings eps_a and eps_b (K x r each) and, optionally, rank-update vectors
-  (u_a v_a on the A side, u_b v_b on the B side, p of them each). The update
-  is delta W = (beta eps_b + u_b v_b)(alpha eps_a + u_a v_a)^T.
+  loadings eps_a and eps_b (K x r each) and rank-update vectors (u_a v_a on
+  the A side, u_b v_b on the B side, p of them each: the directions the
+  basis lacks). The update is delta W = (beta eps_b + u_b v_b)(alpha eps_a + u_a v_a)^T.
 - Phase 3 (`phase3_merge`): rebuild every task's side matrices from the
   basis (the new task with its rank updates), decompose again, and re-project
-  every task onto the new basis; the rank updates are folded into it.
+  every task onto the new basis; the rank updates are folded into it. The
+  basis grows as the new directions arrive: it keeps the fewest principal
+  directions, never fewer than it had, with which every task's delta W comes
+  back within `merge_tolerance` (relative Frobenius error), up to `max_k`.
+  A merge that kept K fixed would cut the new directions off again, and with
+  them part of every task (`LayerMerge.without_growth` says how much).
 
 All adapter state lives in attributes named `share_*`, per-task tensors in
 dicts keyed by task name, so saving, loading and freezing are one name filter,
@@ -41,6 +46,9 @@ from .lora import DEFAULT_TARGET_MODULES, check_targets
 SHARE_PREFIX = "share_"
 COMBINE_MODES = ("route", "average")
 _TASK_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
+# A singular value below this share of the stack's norm is float32 round-off (of the side matrices' products),
+# not a direction.
+_NEGLIGIBLE = 1e-6
 CONFIG_FILE = "share_config.json"
 WEIGHTS_FILE = "share.safetensors"
 
@@ -49,20 +57,29 @@ WEIGHTS_FILE = "share.safetensors"
 class ShareSettings:
     """Share's shape.
 
+    The defaults follow the official setup in keeping K above r (it pairs
+    K=32 with r=8), so that a task's update is not capped below LoRA's rank,
+    and its two rank-update vectors per side, without which no task could
+    leave the first basis and phase 3 would have nothing to grow by.
+
     Args:
         r: rank of each task's update (the columns of its loadings).
-        k: principal directions kept per side; None chooses by explained variance.
+        k: principal directions phase 1 keeps per side (at most what the adapters span); None chooses by
+            explained variance.
         variance: share of variance the kept directions must explain, used when k is None.
-        max_k: upper bound on directions chosen by variance.
-        rank_updates: rank-update vectors per side while training a task (0 turns them off).
+        max_k: the most directions per side: phase 1 by variance, and phase 3 as the basis grows.
+        rank_updates: rank-update vectors per side while training a task (0 turns them off, and with them growth).
+        merge_tolerance: the largest relative Frobenius error of any task's delta W that phase 3 accepts before it
+            keeps another direction.
         target_modules: last names of the linear layers to adapt.
     """
 
     r: int = 16
-    k: int | None = 8
+    k: int | None = 32
     variance: float | None = None
-    max_k: int = 32
-    rank_updates: int = 0
+    max_k: int = 64
+    rank_updates: int = 2
+    merge_tolerance: float = 1e-3
     target_modules: tuple[str, ...] = field(default=DEFAULT_TARGET_MODULES)
 
     def __post_init__(self) -> None:
@@ -76,8 +93,12 @@ class ShareSettings:
             raise ValueError(f"Share variance={self.variance!r} must be in (0, 1]")
         if self.max_k < 1:
             raise ValueError(f"Share max_k={self.max_k!r} must be 1 or more")
+        if self.k is not None and self.max_k < self.k:
+            raise ValueError(f"Share max_k={self.max_k!r} must be at least k={self.k!r}")
         if self.rank_updates < 0:
             raise ValueError(f"rank_updates={self.rank_updates!r} must be 0 or more")
+        if not 0.0 <= self.merge_tolerance < 1.0:
+            raise ValueError(f"merge_tolerance={self.merge_tolerance!r} must be in [0, 1)")
 
 
 def check_task_name(task: str) -> str:
@@ -99,7 +120,8 @@ def choose_k(singular_values: torch.Tensor, settings: ShareSettings) -> int:
     Never more than there are directions.
 
     Args:
-        singular_values: of the centred stacked matrix, in descending order.
+        singular_values: one per direction, as principal_directions gives them (0 for directions that carry
+            no centred variance, which variance alone therefore never chooses).
         settings: k, or variance and max_k.
     """
     available = int(singular_values.numel())
@@ -114,19 +136,48 @@ def choose_k(singular_values: torch.Tensor, settings: ShareSettings) -> int:
     return max(1, min(reached + 1, settings.max_k, available))
 
 
+def principal_directions(stacked: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """Orthonormal directions that span stacked column vectors, the most principal first (float64).
+
+    First the left singular vectors of the centred columns (each row's mean
+    removed), with their singular values; then whatever of the columns' own
+    span centring removed (at most the mean's direction), with value 0, since
+    it carries none of the centred variance. Centring alone would lose that
+    direction whenever the columns are linearly independent (a single adapter,
+    say), and a task's side matrix, which is not centred, still needs it.
+
+    Args:
+        stacked: d x n, one column per LoRA rank-1 direction of every adapter (long side as rows).
+    """
+    if stacked.dim() != 2 or stacked.shape[1] < 1:
+        raise ValueError(f"stacked matrix of shape {tuple(stacked.shape)} must be d x n with n >= 1")
+    data = stacked.double()
+    scale = float(torch.linalg.norm(data))
+    if scale == 0.0:
+        return data[:, :0], data.new_zeros(0)
+    centred = data - data.mean(dim=1, keepdim=True)
+    u, s, _ = torch.linalg.svd(centred, full_matrices=False)
+    keep = s > _NEGLIGIBLE * scale
+    u, s = u[:, keep], s[keep]
+    residual = data - u @ (u.t() @ data)
+    u_rest, s_rest, _ = torch.linalg.svd(residual, full_matrices=False)
+    rest = u_rest[:, s_rest > _NEGLIGIBLE * scale]
+    rest = rest - u @ (u.t() @ rest)  # re-orthogonalised against round-off
+    rest, _ = torch.linalg.qr(rest)
+    return torch.cat([u, rest], dim=1), torch.cat([s, s.new_zeros(rest.shape[1])])
+
+
 def principal_basis(stacked: torch.Tensor, settings: ShareSettings) -> torch.Tensor:
-    """The top principal directions of stacked column vectors: centre each row, SVD, keep K left vectors.
+    """Phase 1's basis for one side: the top K principal directions of stacked column vectors.
 
     Args:
         stacked: d x n, one column per LoRA rank-1 direction of every adapter (long side as rows).
         settings: how K is chosen.
     """
-    if stacked.dim() != 2 or stacked.shape[1] < 1:
-        raise ValueError(f"stacked matrix of shape {tuple(stacked.shape)} must be d x n with n >= 1")
-    data = stacked.double()
-    centred = data - data.mean(dim=1, keepdim=True)
-    u, s, _ = torch.linalg.svd(centred, full_matrices=False)
-    return u[:, :choose_k(s, settings)].float().contiguous()
+    directions, values = principal_directions(stacked)
+    if directions.shape[1] == 0:
+        raise ValueError("the adapters' side matrices are all zero, so they span no direction to keep")
+    return directions[:, :choose_k(values, settings)].float().contiguous()
 
 
 def lora_sides(a: torch.Tensor, b: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
@@ -190,6 +241,22 @@ def project_factors(basis: Mapping[str, LayerBasis],
     return loadings
 
 
+def projection_error(basis: Mapping[str, LayerBasis], factors: Mapping[str, tuple[torch.Tensor, torch.Tensor]]) -> float:
+    """The worst relative Frobenius error, across layers, of an adapter's delta W rebuilt from its projection.
+
+    Args:
+        basis: per-layer bases.
+        factors: module name -> (A, B) of a LoRA adapter.
+    """
+    worst = 0.0
+    with torch.no_grad():
+        for layer, (eps_a, eps_b) in project_factors(basis, factors).items():
+            a, b = factors[layer]
+            rebuilt = (basis[layer].beta @ eps_b) @ (basis[layer].alpha @ eps_a).t()
+            worst = max(worst, relative_error(rebuilt, b.float() @ a.float()))
+    return worst
+
+
 # The layer ------------------------------------------------------------------------------------------
 
 class ShareLinear(nn.Module):
@@ -231,8 +298,13 @@ class ShareLinear(nn.Module):
         """Give a task its loadings (and rank-update vectors when asked for).
 
         A new task starts with delta W = 0, as LoRA does: eps_a random in the
-        basis (scaled like LoRA's A), eps_b zero; of each rank-update pair one
-        factor is random and the other zero.
+        basis (scaled like LoRA's A), eps_b zero; of each rank-update pair the
+        long factor (u_a, u_b) is random and the short one (v_a, v_b) zero.
+        Both u are drawn the same way for their length d, uniform in
+        +-1/sqrt(d), so each column has norm about 1/sqrt(3) on either side:
+        the scale of LoRA's kaiming-uniform A and of the unit basis columns the
+        rank updates extend. (The official code draws both sides' factors
+        alike too, uniform in +-0.5 whatever their size.)
 
         Args:
             task: the task's name.
@@ -260,7 +332,7 @@ class ShareLinear(nn.Module):
                                                         / d_in ** 0.5).to(device))
             self.share_update_a_v[task] = nn.Parameter(torch.zeros(p, self.r, device=device))
             self.share_update_b_u[task] = nn.Parameter(((torch.rand(d_out, p, generator=generator) * 2 - 1)
-                                                        / p ** 0.5).to(device))
+                                                        / d_out ** 0.5).to(device))
             self.share_update_b_v[task] = nn.Parameter(torch.zeros(p, self.r, device=device))
 
     def remove_task(self, task: str) -> None:
@@ -322,33 +394,117 @@ class ShareLinear(nn.Module):
         update = (x.to(side_a.dtype) @ side_a) @ side_b.t()
         return result + update.to(result.dtype)
 
-    def merge_tasks(self, settings: ShareSettings) -> dict[str, float]:
-        """Phase 3 for this layer: re-decompose all tasks' side matrices and re-project every task.
+    @property
+    def k(self) -> tuple[int, int]:
+        """Directions in the basis: (K_a, K_b)."""
+        return self.share_alpha.shape[1], self.share_beta.shape[1]
 
-        Rank updates are folded into the new basis and removed. Returns each
-        task's relative reconstruction error of delta W (Frobenius norm).
+    def merge_tasks(self, settings: ShareSettings) -> LayerMerge:
+        """Phase 3 for this layer: re-decompose all tasks' side matrices, grow the basis as needed, re-project.
+
+        The new basis holds the leading principal directions of every task's
+        side matrices (rank updates included), as many per side as it takes
+        for every task's delta W to come back within settings.merge_tolerance,
+        never fewer than the basis had and no more than settings.max_k (or
+        the directions there are). Rank updates are folded in and removed.
 
         Args:
-            settings: how many directions to keep.
+            settings: merge_tolerance and max_k.
         """
         tasks = self.tasks
         if not tasks:
-            return {}
+            return LayerMerge({}, {}, self.k, self.k, False)
+        k_before = self.k
         with torch.no_grad():
-            sides = {t: self.side_matrices(t) for t in tasks}
-            before = {t: self.delta_weight(t) for t in tasks}
-            alpha = principal_basis(torch.cat([a for a, _ in sides.values()], dim=1), settings)
-            beta = principal_basis(torch.cat([b for _, b in sides.values()], dim=1), settings)
+            sides = {t: tuple(side.double() for side in self.side_matrices(t)) for t in tasks}
+            dirs_a, _ = principal_directions(torch.cat([a for a, _ in sides.values()], dim=1))
+            dirs_b, _ = principal_directions(torch.cat([b for _, b in sides.values()], dim=1))
+            coords = {t: (dirs_a.t() @ a, dirs_b.t() @ b) for t, (a, b) in sides.items()}
+            losses = TruncationLoss([coords[t] for t in tasks])
+            # Never fewer directions than before, nor (with few tasks) more than there are.
+            limit = (min(max(settings.max_k, k_before[0]), dirs_a.shape[1]),
+                     min(max(settings.max_k, k_before[1]), dirs_b.shape[1]))
+            start = (max(1, min(k_before[0], limit[0])), max(1, min(k_before[1], limit[1])))
+            k_a, k_b = losses.grow(start, limit, settings.merge_tolerance)
+            without_growth = dict(zip(tasks, losses.errors(*start)))
             device = self.share_alpha.device
-            self.share_alpha = nn.Parameter(alpha.to(device), requires_grad=False)
-            self.share_beta = nn.Parameter(beta.to(device), requires_grad=False)
-            active = self.active
+            self.share_alpha = nn.Parameter(dirs_a[:, :k_a].float().to(device).contiguous(), requires_grad=False)
+            self.share_beta = nn.Parameter(dirs_b[:, :k_b].float().to(device).contiguous(), requires_grad=False)
+            active, errors = self.active, {}
             for task in tasks:
                 side_a, side_b = sides[task]
+                coord_a, coord_b = coords[task]
                 self.remove_task(task)
-                self.add_task(task, self.share_alpha.t() @ side_a, self.share_beta.t() @ side_b, rank_updates=0)
+                self.add_task(task, coord_a[:k_a].float(), coord_b[:k_b].float(), rank_updates=0)
+                errors[task] = relative_error(self.delta_weight(task), (side_b @ side_a.t()).float())
             self.active = active
-            return {t: relative_error(self.delta_weight(t), before[t]) for t in tasks}
+            capped = losses.worst(k_a, k_b) > settings.merge_tolerance
+            return LayerMerge(errors, without_growth, k_before, (k_a, k_b), capped)
+
+
+class TruncationLoss:
+    """How much of each task's delta W a basis of the first k_a and k_b principal directions keeps.
+
+    With orthonormal directions that span every task's side matrices, a task
+    is A = D_a c_a and B = D_b c_b, so delta W = D_b (c_b c_a^T) D_a^T and
+    keeping the first k_b and k_a directions keeps exactly the top-left
+    k_b x k_a block of c_b c_a^T. Its relative Frobenius error is the energy
+    outside that block over the whole, read from prefix sums in O(1).
+
+    Args:
+        coords: per task, its side matrices' coordinates (c_a: m_a x r, c_b: m_b x r).
+    """
+
+    def __init__(self, coords: list[tuple[torch.Tensor, torch.Tensor]]) -> None:
+        self.prefix = []
+        for c_a, c_b in coords:
+            energy = (c_b @ c_a.t()).double() ** 2
+            prefix = torch.zeros(energy.shape[0] + 1, energy.shape[1] + 1, dtype=torch.float64)
+            prefix[1:, 1:] = energy.cumsum(0).cumsum(1)
+            self.prefix.append(prefix)
+
+    def errors(self, k_a: int, k_b: int) -> list[float]:
+        """Each task's relative delta-W error with k_a and k_b directions kept."""
+        found = []
+        for prefix in self.prefix:
+            total, kept = float(prefix[-1, -1]), float(prefix[k_b, k_a])
+            found.append((max(total - kept, 0.0) / total) ** 0.5 if total > 0 else 0.0)
+        return found
+
+    def worst(self, k_a: int, k_b: int) -> float:
+        return max(self.errors(k_a, k_b), default=0.0)
+
+    def grow(self, start: tuple[int, int], limit: tuple[int, int], tolerance: float) -> tuple[int, int]:
+        """From start, add one direction at a time on the side that lowers the worst error more, until every
+        task is within tolerance or both sides reach their limit; returns (k_a, k_b)."""
+        k_a, k_b = start
+        while self.worst(k_a, k_b) > tolerance and (k_a < limit[0] or k_b < limit[1]):
+            options = []
+            if k_a < limit[0]:
+                options.append((self.worst(k_a + 1, k_b), k_a + 1, k_b))
+            if k_b < limit[1]:
+                options.append((self.worst(k_a, k_b + 1), k_a, k_b + 1))
+            _, k_a, k_b = min(options)
+        return k_a, k_b
+
+
+@dataclass
+class LayerMerge:
+    """What phase 3 did to one layer.
+
+    Args:
+        errors: task -> relative Frobenius error of its delta W after re-projection (measured).
+        without_growth: task -> the error had the basis kept its size (the merge of a fixed K).
+        k_before: (K_a, K_b) before.
+        k_after: (K_a, K_b) after.
+        capped: max_k stopped the growth before every task was within the tolerance.
+    """
+
+    errors: dict[str, float]
+    without_growth: dict[str, float]
+    k_before: tuple[int, int]
+    k_after: tuple[int, int]
+    capped: bool
 
 
 def relative_error(new: torch.Tensor, old: torch.Tensor) -> float:
@@ -493,18 +649,53 @@ def freeze_for_task(model: nn.Module, task: str) -> int:
     return count
 
 
-def phase3_merge(model: nn.Module, settings: ShareSettings) -> dict[str, float]:
-    """Phase 3 over every Share layer; returns each task's worst relative delta-W error across layers.
+@dataclass
+class Merge:
+    """What phase 3 did to the whole model.
+
+    Args:
+        errors: task -> its worst relative delta-W error across layers after re-projection (measured).
+        without_growth: task -> its worst error across layers had no layer's basis grown.
+        k_before: (fewest, most) directions per side across layers before.
+        k_after: (fewest, most) directions per side across layers after.
+        capped: layers where max_k stopped the growth before every task was within the tolerance.
+    """
+
+    errors: dict[str, float] = field(default_factory=dict)
+    without_growth: dict[str, float] = field(default_factory=dict)
+    k_before: tuple[int, int] = (0, 0)
+    k_after: tuple[int, int] = (0, 0)
+    capped: list[str] = field(default_factory=list)
+
+    @property
+    def worst(self) -> float:
+        return max(self.errors.values(), default=0.0)
+
+    @property
+    def worst_without_growth(self) -> float:
+        return max(self.without_growth.values(), default=0.0)
+
+
+def phase3_merge(model: nn.Module, settings: ShareSettings) -> Merge:
+    """Phase 3 over every Share layer; errors are each task's worst across layers.
 
     Args:
         model: a model with Share layers.
-        settings: how many directions to keep.
+        settings: merge_tolerance and max_k.
     """
-    worst: dict[str, float] = {}
-    for layer in share_layers(model).values():
-        for task, error in layer.merge_tasks(settings).items():
-            worst[task] = max(worst.get(task, 0.0), error)
-    return worst
+    merge, before, after = Merge(), [], []
+    for name, layer in share_layers(model).items():
+        done = layer.merge_tasks(settings)
+        for task, error in done.errors.items():
+            merge.errors[task] = max(merge.errors.get(task, 0.0), error)
+            merge.without_growth[task] = max(merge.without_growth.get(task, 0.0), done.without_growth[task])
+        before += done.k_before
+        after += done.k_after
+        if done.capped:
+            merge.capped.append(name)
+    if after:
+        merge.k_before, merge.k_after = (min(before), max(before)), (min(after), max(after))
+    return merge
 
 
 def task_factors(model: nn.Module, task: str) -> dict[str, tuple[torch.Tensor, torch.Tensor]]:
@@ -543,6 +734,33 @@ def share_parameter_count(shapes: Mapping[str, tuple[int, int]], settings: Share
         total += (k_a + k_b) * settings.r
         total += settings.rank_updates * (d_in + settings.r + d_out + settings.r)
     return total
+
+
+@dataclass(frozen=True)
+class Size:
+    """How big a model's Share state is.
+
+    Args:
+        basis_params: frozen parameters of the basis (alpha and beta over every layer).
+        loadings_params: one task's loadings ((K_a + K_b) x r per layer).
+        k: (fewest, most) directions per side across layers.
+    """
+
+    basis_params: int
+    loadings_params: int
+    k: tuple[int, int]
+
+
+def share_size(model: nn.Module) -> Size:
+    """The basis's size and one task's loadings, as they stand.
+
+    Args:
+        model: a model with Share layers.
+    """
+    layers = list(share_layers(model).values())
+    ks = [k for layer in layers for k in layer.k]
+    return Size(sum(layer.share_alpha.numel() + layer.share_beta.numel() for layer in layers),
+                sum(sum(layer.k) * layer.r for layer in layers), (min(ks, default=0), max(ks, default=0)))
 
 
 # Saving and loading ---------------------------------------------------------------------------------

@@ -3,12 +3,14 @@
 A task is what one adapter (or one set of Share loadings) learns: a family's
 records, or every family's under ALL_FAMILIES. Each task trains in turn
 and checkpoints under its own folder, so a night killed halfway resumes
-task by task.
+task by task. Share's phase 3 changes earlier nights' tasks too (within its
+tolerance); those whose delta W it changed are exported again beside
+tonight's, so that what the registry holds matches the basis.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
@@ -25,6 +27,7 @@ from .lora import (
     registry_lora_factors,
     warm_start,
 )
+from .report import ShareAccount
 from .share import (
     add_task,
     attach_share,
@@ -33,7 +36,9 @@ from .share import (
     phase1_basis,
     phase3_merge,
     project_factors,
+    projection_error,
     share_layers,
+    share_size,
     task_factors,
     tasks_of,
 )
@@ -42,6 +47,8 @@ if TYPE_CHECKING:
     from .night import NightPlan
 
 Log = Callable[[str], None]
+# A relative delta-W change above the float32 round-off of re-projecting onto a basis that still spans the task.
+CHANGED = 1e-5
 
 
 @dataclass
@@ -55,6 +62,7 @@ class Trained:
         trainable_params: what one task trains (the same for every task of a night).
         notes: what the report should mention.
         parent_basis: for Share, the basis entry tonight grew from.
+        share: for Share, the sizes, the bootstrap and phase 3.
     """
 
     model: Any
@@ -63,6 +71,7 @@ class Trained:
     trainable_params: int = 0
     notes: list[str] = field(default_factory=list)
     parent_basis: str | None = None
+    share: ShareAccount | None = None
 
 
 @dataclass(frozen=True)
@@ -98,7 +107,8 @@ def train_task(model: Any, tokenizer: Any, records: list[FixRecord], plan: Night
     if len(pairs) < len(records):
         log(f"{task}: {len(records) - len(pairs)} pair(s) longer than --max-length {plan.max_length} left out")
     if not pairs:
-        raise ValueError(f"task {task!r} has no training pair short enough for max_length={plan.max_length}")
+        raise ValueError(f"every training pair of task {task!r} is longer than --max-length {plan.max_length} tokens: "
+                         "raise --max-length")
     result = train(model, pairs, plan.train, tokenizer.pad_token_id, run.folder / name, f"{run.fingerprint}:{name}",
                    run.deadline, label=f"{name} ({len(pairs)} pairs)")
     if result.resumed_from:
@@ -137,7 +147,7 @@ def train_lora_tasks(model: Any, tokenizer: Any, tasks: dict[str, list[FixRecord
 
 def train_share_tasks(model: Any, tokenizer: Any, tasks: dict[str, list[FixRecord]], plan: NightPlan, run: Run,
                       parent: str | None, log: Log) -> Trained:
-    """Share's three phases for tonight's tasks.
+    """Share's three phases for tonight's tasks; trained.factors also holds every earlier task phase 3 changed.
 
     Args:
         model: the base model.
@@ -148,7 +158,7 @@ def train_share_tasks(model: Any, tokenizer: Any, tasks: dict[str, list[FixRecor
         parent: the Share basis entry to grow from (None: phase 1 now).
         log: progress messages.
     """
-    trained = Trained(model, {}, parent_basis=parent)
+    trained = Trained(model, {}, parent_basis=parent, share=ShareAccount(merge_tolerance=plan.share.merge_tolerance))
     initial = share_phase1(trained, tokenizer, tasks, plan, run, log)
     model = trained.model
     for index, (task, records) in enumerate(tasks.items()):
@@ -161,21 +171,56 @@ def train_share_tasks(model: Any, tokenizer: Any, tasks: dict[str, list[FixRecor
         # Every task's loadings have the same shape in one basis, so any task's count is the per-task figure.
         trained.trainable_params = freeze_for_task(model, task)
         trained.results[task] = train_task(model, tokenizer, records, plan, run, f"share-{task}", task, log)
-    errors = phase3_merge(model, plan.share)
-    trained.notes.append("phase 3: worst relative delta-W reconstruction error per task after re-projection: "
-                         + ", ".join(f"{t} {e:.2e}" for t, e in sorted(errors.items())))
-    trained.factors = {task: task_factors(model, task) for task in tasks}
+    merge_and_export(trained, list(tasks), plan)
+    return trained
+
+
+def merge_and_export(trained: Trained, tonight: list[str], plan: NightPlan) -> None:
+    """Phase 3, and what it changes: the tasks to publish tonight (tonight's, and every earlier task whose delta W
+    the merge changed), the account of sizes and errors, and the notes.
+
+    Args:
+        trained: holds the model with Share layers after tonight's training; its factors, share account and notes
+            are filled in.
+        tonight: tonight's tasks.
+        plan: tonight's plan.
+    """
+    model, account = trained.model, trained.share or ShareAccount(merge_tolerance=plan.share.merge_tolerance)
+    trained.share = account
+    account.loadings_params = share_size(model).loadings_params
+    account.rank_update_params = max(trained.trainable_params - account.loadings_params, 0)
+    merge = phase3_merge(model, plan.share)
+    account.basis_params = share_size(model).basis_params
+    account.k_before, account.k_after = merge.k_before, merge.k_after
+    account.phase3_errors, account.phase3_without_growth = merge.errors, merge.without_growth
+    account.capped_layers = merge.capped
+    trained.notes.append(f"phase 3: the basis went from {merge.k_before[0]}-{merge.k_before[1]} to "
+                         f"{merge.k_after[0]}-{merge.k_after[1]} directions per side; worst relative delta-W error "
+                         "per task: " + ", ".join(f"{t} {e:.1e}" for t, e in sorted(merge.errors.items()))
+                         + f" (keeping K fixed: {merge.worst_without_growth:.1e})")
+    if merge.capped:
+        trained.notes.append(f"phase 3: max_k={plan.share.max_k} stopped the growth in {len(merge.capped)} layer(s) "
+                             f"before every task was within {plan.share.merge_tolerance:g}")
     if plan.combine == "average":
         trained.factors = {ALL_FAMILIES: averaged_factors(model)}
         trained.notes.append("combine=average: every task's loadings averaged into one adapter "
                              "(the study's failure mode)")
-    return trained
+        return
+    account.reexported = [t for t in tasks_of(model) if t not in tonight and merge.errors.get(t, 0.0) > CHANGED]
+    trained.factors = {task: task_factors(model, task) for task in [*tonight, *account.reexported]}
+    if account.reexported:
+        trained.notes.append("re-exported after phase 3 changed their delta W: " + ", ".join(
+            f"{t} ({merge.errors[t]:.1e})" for t in account.reexported))
 
 
 def share_phase1(trained: Trained, tokenizer: Any, tasks: dict[str, list[FixRecord]], plan: NightPlan, run: Run,
                  log: Log) -> dict[str, dict[str, tuple[Any, Any]]]:
     """Give trained.model a Share basis: the parent's, else one decomposed from the registry's LoRA adapters, else
-    from LoRA adapters trained tonight; returns the loadings tonight's tasks start from (bootstrap only).
+    from one LoRA trained tonight on all of tonight's records; returns the loadings tonight's tasks start from
+    (the bootstrap's projection, for every task; none otherwise).
+
+    The bootstrap is the one full LoRA Share ever trains; it runs at LoRA's
+    learning rate (plan.bootstrap_learning_rate) and is counted in the report.
 
     Args:
         trained: holds the base model (replaced by the model with Share layers) and collects notes and results.
@@ -192,20 +237,35 @@ def share_phase1(trained: Trained, tokenizer: Any, tasks: dict[str, list[FixReco
                              f"(tasks: {', '.join(tasks_of(trained.model)) or 'none'})")
         return {}
     sources = registry_lora_factors(registry, str(plan.base_model))
-    bootstrap: dict[str, dict[str, tuple[Any, Any]]] = {}
     if sources:
-        trained.notes.append(f"phase 1 decomposed the registry's {len(sources)} LoRA adapter(s)")
-    else:
-        log("no adapters yet: phase 1 starts from tonight's LoRA adapters")
-        trained.notes.append("phase 1 started from tonight's LoRA adapters (the registry held none)")
-        boot = train_lora_tasks(trained.model, tokenizer, tasks, plan, run, log, prefix="bootstrap")
-        trained.model = boot.model.unload()
-        trained.results |= {f"bootstrap-{t}": r for t, r in boot.results.items()}
-        bootstrap = boot.factors
-        sources = list(bootstrap.values())
-    basis = phase1_basis(sources, plan.share)
+        basis = phase1_basis(sources, plan.share)
+        attach_share(trained.model, basis, plan.share)
+        k = share_size(trained.model).k
+        trained.notes.append(f"phase 1 decomposed the registry's {len(sources)} LoRA adapter(s) into {k[0]}-{k[1]} "
+                             "directions per side")
+        return {}
+    log("no adapters yet: phase 1 starts from one LoRA trained on tonight's records")
+    pooled = [record for records in tasks.values() for record in records]
+    bootstrap_plan = replace(plan, train=replace(plan.train, learning_rate=plan.bootstrap_learning_rate))
+    boot = train_lora_tasks(trained.model, tokenizer, {ALL_FAMILIES: pooled}, bootstrap_plan, run, log,
+                            prefix="bootstrap")
+    trained.model = boot.model.unload()
+    trained.results |= {f"bootstrap-{t}": r for t, r in boot.results.items()}
+    factors = boot.factors[ALL_FAMILIES]
+    basis = phase1_basis([factors], plan.share)
     attach_share(trained.model, basis, plan.share)
-    return {task: project_factors(basis, factors) for task, factors in bootstrap.items()}
+    account = trained.share
+    account.bootstrap_params = boot.trainable_params
+    account.bootstrap_steps = boot.results[ALL_FAMILIES].steps
+    account.bootstrap_learning_rate = plan.bootstrap_learning_rate
+    account.phase1_error = projection_error(basis, factors)
+    k = share_size(trained.model).k
+    trained.notes.append(f"phase 1: the registry held no adapter, so one LoRA ({boot.trainable_params:,} parameters) "
+                         f"trained {account.bootstrap_steps} steps at lr {plan.bootstrap_learning_rate:g} on tonight's "
+                         f"{len(pooled)} records gave the first basis ({k[0]}-{k[1]} directions per side; its delta W "
+                         f"kept within {account.phase1_error:.1e})")
+    start = project_factors(basis, factors)
+    return {task: start for task in tasks}
 
 
 def averaged_factors(model: Any) -> dict[str, tuple[Any, Any]]:
