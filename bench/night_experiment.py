@@ -1,6 +1,6 @@
 """The night-cycle experiment: a sequence of nights, each method trained in turn, the whole eval split after every night.
 
-    .venv/bin/python bench/night_experiment.py            # the full run (about 100 minutes on 2 cores)
+    .venv/bin/python bench/night_experiment.py            # the full run (about 100 minutes on 2 cores, idle)
     .venv/bin/python bench/night_experiment.py --quick    # the smoke test (a few minutes)
     .venv/bin/python bench/night_experiment.py --plan     # measure this machine, print the budget plan, stop
     .venv/bin/python bench/night_experiment.py --resume   # continue a killed run from its last recorded night
@@ -14,8 +14,10 @@ replay buffers:
 
 - lora:   one adapter for all families, each night continuing from the last (naive LoRA);
 - replay: the same, with as many pairs replayed from earlier nights as tonight brings;
-- share:  Share per family (phase 1 bootstraps from the first night's LoRA, phase 2 trains
-          only loadings, phase 3 re-projects), served routed by family;
+- share:  Share per family (phase 1 bootstraps from one LoRA trained on the first night's
+          records at LoRA's learning rate, phase 2 trains loadings and rank updates, phase 3
+          grows the basis and re-projects every task, and earlier tasks whose delta W it changed
+          are exported again), served routed by family;
 - share-average: the same nights' Share basis with every task's loadings averaged into one
           adapter for all families (`--combine average`: the seed study's failure mode). It is
           derived from the share method's basis after each night, so the two differ only in
@@ -27,7 +29,9 @@ question is what training does; what the gate would have served from the same
 candidates is reported next to it. After every night each method is scored
 on the whole eval split with the fix engine's `model` strategy (one greedy
 sample), its registry's champions routed by family exactly as the server
-routes them (the peft folders the registry publishes). A koan's result depends
+routes them (the peft folders the registry publishes; for share that includes the
+earlier tasks re-exported after phase 3, so its forgetting matrix shows what phase 3
+did to them). A koan's result depends
 only on the adapter that serves its family, so results are memoised by
 (adapter content, koan): a family whose adapter did not change is not
 evaluated again (nor is replay's first night when, with an empty buffer and
@@ -81,9 +85,11 @@ class Config:
         methods: the methods, trained in turn each night.
         steps: optimizer steps per adapter (and per Share task) per night.
         lr_lora: learning rate for lora and replay.
-        lr_share: learning rate for Share loadings (and its first night's bootstrap LoRA).
+        lr_share: learning rate for Share's loadings and rank updates (its first night's bootstrap LoRA trains
+            at lr_lora, like the LoRA methods).
         rank: LoRA rank (Share's too).
-        k: Share's principal directions per side.
+        k: Share's principal directions per side in phase 1 (the basis grows from there in phase 3).
+        rank_updates: Share's rank-update vectors per side.
         max_length: longest training pair in tokens.
         max_tokens: longest model answer at evaluation.
         eval_per_family: evaluate only the first n eval koans of each family (None: the whole split).
@@ -108,7 +114,8 @@ class Config:
     lr_lora: float = 5e-4
     lr_share: float = 1e-3
     rank: int = 16
-    k: int = 8
+    k: int = 32
+    rank_updates: int = 2
     max_length: int = 1536
     max_tokens: int = 96
     eval_per_family: int | None = None
@@ -247,9 +254,10 @@ def plan_rows(config: Config, costs: Costs, eval_counts: dict[str, int], baselin
             rows.append((method, f"{nights} nights x {config.steps} steps; {nights} x {total_eval} eval koans", train + evals))
         elif method == "share":
             train = (nights + 1) * config.steps * step + nights * 20
-            evals = sum(eval_counts.get(f, 0) for f in config.nights) * koan_trained
+            # At most every family trained so far: tonight's, and earlier ones phase 3 changed and re-exported.
+            evals = sum(eval_counts.get(f, 0) for i in range(nights) for f in config.nights[:i + 1]) * koan_trained
             rows.append((method, f"{nights} nights x {config.steps} steps (+{config.steps} bootstrap); "
-                                 f"only tonight's family re-evaluated", train + evals))
+                                 f"tonight's family and the re-exported ones re-evaluated (at most)", train + evals))
         elif method == "share-average":
             times = nights if config.average_nights == "all" else 1
             evals = times * total_eval * koan_trained
@@ -267,7 +275,7 @@ def render_plan(config: Config, costs: Costs, rows: list[tuple[str, str, float]]
              f"a prompt prefill {costs.prefill_seconds:.1f} s and a generated token {1000 * costs.token_seconds:.0f} ms.",
              f"Settings: {len(config.nights)} nights ({', '.join(config.nights)}), methods {', '.join(config.methods)}, "
              f"{config.steps} steps per adapter per night (lr {config.lr_lora:g} LoRA, {config.lr_share:g} Share), "
-             f"rank {config.rank}, Share k={config.k}, max length {config.max_length} tokens, "
+             f"rank {config.rank}, Share k={config.k} with {config.rank_updates} rank updates, max length {config.max_length} tokens, "
              f"answers of at most {config.max_tokens} tokens, 1 greedy sample, "
              f"{'every' if config.eval_per_family is None else f'{config.eval_per_family} per family of the'} "
              f"eval koan(s), {config.jobs} judge jobs.", "",
@@ -420,6 +428,7 @@ class MethodState:
     eval_seconds: float = 0.0
     trainable_params: int = 0
     lora_params_same_rank: int = 0
+    bootstrap_params: int = 0
     notes: list[str] = field(default_factory=list)
     nights: list[dict[str, Any]] = field(default_factory=list)
 
@@ -433,10 +442,11 @@ def night_plan(config: Config, method: str, state: MethodState, base: Path) -> A
     share = method == "share"
     return NightPlan(method=method, base_model=base, per_family=share, combine="route",
                      lora=LoraSettings(r=config.rank, alpha=2.0 * config.rank),
-                     share=ShareSettings(r=config.rank, k=config.k),
+                     share=ShareSettings(r=config.rank, k=config.k, rank_updates=config.rank_updates),
                      train=TrainSettings(learning_rate=config.lr_share if share else config.lr_lora,
                                          max_steps=config.steps, checkpoint_every=max(config.steps, 1),
                                          seed=config.seed),
+                     bootstrap_learning_rate=config.lr_lora,
                      registry_root=state.registry_root, work_root=state.work_root, koans_dir=None,
                      eval_koans_dir=KOANS, use_memory=False, evaluate=False, replay_ratio=1.0,
                      max_length=config.max_length, device="cpu", jobs=config.jobs)
@@ -476,15 +486,40 @@ def derive_average(share_registry: Any, avg_registry: Any, base: Path, night: st
     return manifest
 
 
+def share_drift(registry: Any) -> dict[str, float]:
+    """task -> the worst relative change, across layers, of the delta W its latest export holds against its first
+    (the night it was trained): what phase 3's re-projections have done to it since, night after night."""
+    from trainer.lora import read_peft_factors
+    from trainer.share import relative_error
+
+    exports: dict[str, list[Any]] = {}
+    for manifest in registry.manifests("share", "adapter"):  # oldest first
+        exports.setdefault(manifest.task, []).append(manifest)
+    drift = {}
+    for task, manifests in exports.items():
+        if len(manifests) < 2:
+            continue
+        first, last = (read_peft_factors(registry.path(m.id)) for m in (manifests[0], manifests[-1]))
+        drift[task] = max(relative_error(last[n][1] @ last[n][0], first[n][1] @ first[n][0]) for n in first)
+    return drift
+
+
 def simulate_gate(state: MethodState, candidate: dict[str, bool], families: dict[str, str], night_family: str,
-                  per_family: bool) -> bool:
-    """What the product's gate would do with tonight's candidate against what it serves; updates state.served."""
+                  per_family: bool, reexported: tuple[str, ...] = ()) -> bool:
+    """What the product's gate would do with tonight's candidate against what it serves; updates state.served.
+
+    Per family, the families of re-exported tasks are decided too (each on its own koans); the return value is
+    the decision for tonight's family.
+    """
     from trainer.gate import decide, decide_per_family
 
     if per_family:
-        decision = decide_per_family(state.served, candidate, families, [night_family])[night_family]
-        if decision.promote:
-            state.served |= {k: v for k, v in candidate.items() if families[k] == night_family}
+        scopes = [night_family, *(f for f in reexported if f != night_family and f in families.values())]
+        decisions = decide_per_family(state.served, candidate, families, scopes)
+        for family, verdict in decisions.items():
+            if verdict.promote:
+                state.served |= {k: v for k, v in candidate.items() if families[k] == family}
+        decision = decisions[night_family]
     else:
         decision = decide(state.served, candidate)
         if decision.promote:
@@ -531,11 +566,15 @@ def summary(config: Config, koans: list[Any], baseline: dict[str, bool], states:
                      "served_passed": count(state.served) if state.served else count(baseline),
                      "trainable_params": state.trainable_params,
                      "lora_params_same_rank": state.lora_params_same_rank,
+                     "bootstrap_params": state.bootstrap_params,
                      "train_seconds": round(state.train_seconds, 1), "eval_seconds": round(state.eval_seconds, 1)})
         matrices[name] = {family: [count(baseline, ids_by_family[family])]
                           + [None if r is None else count(r, ids_by_family[family]) for r in state.results]
                           for family in FAMILIES if ids_by_family[family]}
-    return {"rows": rows, "matrices": matrices,
+    share_nights = [{"night": e["night"], "family": e["family"], "steps": e.get("steps", {}), **e["share"],
+                     "drift": e.get("drift", {})}
+                    for e in (states["share"].nights if "share" in states else []) if e.get("share")]
+    return {"rows": rows, "matrices": matrices, "share_nights": share_nights,
             "family_totals": {f: len(ids) for f, ids in ids_by_family.items() if ids},
             "columns": ["base", *[f"{i + 1}:{f}" for i, f in enumerate(config.nights)]]}
 
@@ -556,7 +595,9 @@ def render_tables(config: Config, data: dict[str, Any]) -> str:
     for row in rows[1:]:
         params = f"{row['trainable_params']:,}" if row["trainable_params"] else "-"
         if row["method"].startswith("share") and row["trainable_params"] and row["lora_params_same_rank"]:
-            params += f" ({row['lora_params_same_rank'] / row['trainable_params']:.0f}x fewer than LoRA)"
+            params += f" ({row['lora_params_same_rank'] / row['trainable_params']:.1f}x fewer than LoRA"
+            params += (f"; plus one {row['bootstrap_params']:,}-parameter bootstrap LoRA on night 1)"
+                       if row.get("bootstrap_params") else ")")
         lines.append(f"| {row['approach']}"
                      + (f" (evaluated after night {', '.join(map(str, row['evaluated_nights']))})"
                         if len(row["evaluated_nights"]) < len(config.nights) else "")
@@ -564,6 +605,7 @@ def render_tables(config: Config, data: dict[str, Any]) -> str:
                      + (f" ({', '.join(row['forgotten'])})" if row["forgotten"] else "")
                      + f" | {', '.join(row['promoted_nights']) or 'no night'} | {row['served_passed']}/{row['total']} "
                      f"| {params} | {row['train_seconds'] / 60:.1f} min | {row['eval_seconds'] / 60:.1f} min |")
+    lines += render_share_nights(data.get("share_nights", []))
     for name, matrix in data["matrices"].items():
         lines += ["", f"**Forgetting matrix: {TITLES[name]}** (eval koans passed per family after each night; "
                       "the night that trained the family in bold)", "",
@@ -580,6 +622,38 @@ def render_tables(config: Config, data: dict[str, Any]) -> str:
         lines.append(f"| total ({sum(data['family_totals'].values())}) | "
                      + " | ".join("-" if t is None else str(t) for t in totals) + " |")
     return "\n".join(lines) + "\n"
+
+
+def render_share_nights(nights: list[dict[str, Any]]) -> list[str]:
+    """Share night by night: the basis, what a task trains, and what phase 3 did to every task."""
+    if not nights:
+        return []
+
+    def span(k: list[int]) -> str:
+        return str(k[0]) if k[0] == k[1] else f"{k[0]}-{k[1]}"
+
+    lines = ["", "**Share night by night** (K: directions per side across layers, while tonight's task trained -> "
+                 "after phase 3; errors: the worst relative Frobenius error of any task's delta W in any layer; "
+                 "drift: an earlier task's latest export against the one it was trained as)", "",
+             "| night | K | trainable per task (loadings + rank updates) | basis (frozen) | phase 3 error "
+             "| keeping K fixed | re-exported | worst drift since trained |",
+             "| --- | --- | --- | --- | --- | --- | --- | --- |"]
+    for n in nights:
+        drift = max(n["drift"].items(), key=lambda item: item[1], default=None)
+        lines.append(f"| {n['night']}: {n['family']} | {span(n['k_before'])} -> {span(n['k_after'])} "
+                     f"| {n['loadings_params'] + n['rank_update_params']:,} ({n['loadings_params']:,} + "
+                     f"{n['rank_update_params']:,}) | {n['basis_params']:,} "
+                     f"| {max(n['phase3_errors'].values(), default=0.0):.1e} "
+                     f"| {max(n['phase3_without_growth'].values(), default=0.0):.1e} "
+                     f"| {', '.join(n['reexported']) or '-'} "
+                     f"| {f'{drift[1]:.1e} ({drift[0]})' if drift else '-'} |")
+    first = nights[0]
+    if first.get("bootstrap_params"):
+        lines += ["", f"Night 1 also trained the one bootstrap LoRA ({first['bootstrap_params']:,} parameters, "
+                      f"{first['bootstrap_steps']} steps at lr {first['bootstrap_learning_rate']:g}) whose span is the "
+                      f"first basis (its delta W kept within {first['phase1_error']:.1e}); phase 3's tolerance is "
+                      f"{first['merge_tolerance']:g}."]
+    return lines
 
 
 # The run ------------------------------------------------------------------------------------------
@@ -707,6 +781,8 @@ def run(config: Config, log: Log) -> dict[str, Any]:
                           "train_seconds": round(report.seconds, 1), "notes": report.notes}
                 if name == "share":
                     share_night = report.night
+                    state.bootstrap_params += report.share.bootstrap_params
+                    entry |= {"share": asdict(report.share), "drift": share_drift(registry)}
                 log(f"  {name}: trained in {report.seconds:.0f} s, steps {report.steps}, "
                     f"{report.trainable_params:,} trainable params per task")
             t0 = time.monotonic()
@@ -716,7 +792,9 @@ def run(config: Config, log: Log) -> dict[str, Any]:
             evaluator.forget_except({adapter for adapter, _ in table.values()}
                                     | {a for s in states.values() for a, _ in routing_table(Registry(s.registry_root)).values()})
             state.results.append(results)
-            state.promoted.append(simulate_gate(state, results, families, family, per_family=(name == "share")))
+            reexported = tuple(entry.get("share", {}).get("reexported", ()))
+            state.promoted.append(simulate_gate(state, results, families, family, per_family=(name == "share"),
+                                                reexported=reexported))
             for adapter_id in adapters:  # the registry records what each adapter scored
                 manifest = registry.manifest(adapter_id)
                 scope = [k for k in koans if manifest.task == ALL or k.family == manifest.task]
@@ -760,7 +838,8 @@ def run(config: Config, log: Log) -> dict[str, Any]:
 
 
 PROGRESS = "progress.json"
-RESUME_FIELDS = ("nights", "methods", "steps", "lr_lora", "lr_share", "rank", "k", "max_length", "max_tokens",
+RESUME_FIELDS = ("nights", "methods", "steps", "lr_lora", "lr_share", "rank", "k", "rank_updates", "max_length",
+                 "max_tokens",
                  "eval_per_family", "eval_families", "day", "average_nights", "seed")
 
 

@@ -123,9 +123,9 @@ def test_quick_experiment_end_to_end(tmp_path):
         assert 0 <= row["regressions"] <= rows["baseline"]["passed"]
     assert rows["baseline"]["passed"] == sum(payload["baseline"].values())
 
-    # Share trains at least 50x fewer parameters per task than LoRA at the same rank.
-    assert rows["lora"]["trainable_params"] > 0
-    assert rows["lora"]["trainable_params"] >= 50 * rows["share"]["trainable_params"] > 0
+    # Share trains fewer parameters per task than LoRA at the same rank, and its first night one bootstrap LoRA.
+    assert rows["lora"]["trainable_params"] > 5 * rows["share"]["trainable_params"] > 0
+    assert rows["share"]["bootstrap_params"] == rows["lora"]["trainable_params"]
 
     # One forgetting matrix per method: every family x (base + 2 nights), counts within the family's koans.
     assert payload["columns"] == ["base", "1:borrow", "2:trait_bounds"]
@@ -155,8 +155,14 @@ def test_quick_experiment_end_to_end(tmp_path):
     assert {f: c.adapter for f, c in share.champions().items()} == {f: m.id for f, m in tasks.items()}
     assert all((share.path(m.id) / "adapter_config.json").is_file() for m in tasks.values())
     nights = payload["methods"]["share"]["nights"]
-    assert "phase 1 started from tonight's LoRA adapters" in " ".join(nights[0]["notes"])
+    assert "the registry held no adapter, so one LoRA" in " ".join(nights[0]["notes"])
     assert any("phase 3" in note for note in nights[1]["notes"])
+    # Phase 3 with the experiment's settings kept every task, and the table says so night by night.
+    for night in payload["share_nights"]:
+        assert max(night["phase3_errors"].values()) <= night["merge_tolerance"] + 1e-5
+        assert night["k_after"][1] >= night["k_before"][1] and night["loadings_params"] > 0
+    assert payload["share_nights"][0]["bootstrap_params"] == rows["lora"]["trainable_params"]
+    assert "**Share night by night**" in markdown
 
 
 def test_resume_restores_recorded_nights_and_drops_the_rest(tmp_path):
