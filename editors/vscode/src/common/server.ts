@@ -3,6 +3,13 @@
  * import the server, start `sleepy-lsp` on stdio, feed the status bar, send
  * settings changes, and stop it again. Restarts go through a RestartGuard, so
  * only one runs at a time and the last request wins.
+ *
+ * A restart asked for because the interpreter may have changed (its setting,
+ * the Python extension's choice) is skipped when a server already runs with
+ * the interpreter it would choose: granting workspace trust both restarts the
+ * server and applies `sleepy.interpreter` anew (it is a restricted setting),
+ * and the Python extension announces its interpreter at start-up, so each of
+ * these would otherwise start a second server just after the first.
  */
 
 import { ConfigurationChangeEvent, Disposable, LogOutputChannel, Uri } from 'vscode';
@@ -25,6 +32,7 @@ import {
 } from './commandLine';
 import { CLIENT_ID, EXTENSION_NAME, SECTION, SERVER_COMMANDS, STATUS_NOTIFICATION } from './constants';
 import { traceError, traceInfo, traceVerbose, traceWarn } from './log/logging';
+import { ServerOutput } from './log/serverOutput';
 import { runProcess } from './process';
 import { activePythonInterpreter } from './pythonExtension';
 import { chooseInterpreter, InterpreterChoice } from './python';
@@ -55,11 +63,20 @@ export class SleepyServer implements Disposable {
     private readonly guard: RestartGuard;
     /** Problems already shown in a popup this session: a lasting failure is a status, not a stream of popups. */
     private readonly shown = new Set<string>();
+    /** The client's output (the server's stderr, its log messages) into the log, each line at its level. */
+    private readonly output: ServerOutput;
+    /** The interpreter the running server was started with. */
+    private runningInterpreter: string | undefined;
+    /** Whether the next restart must happen even if the interpreter is the same (a forced restart is pending). */
+    private forceNext = false;
+    /** The settings the running server was last given (as JSON), so the same ones are not sent twice. */
+    private sentSettings = '';
 
     constructor(
         private readonly log: LogOutputChannel,
         private readonly status: StatusBar,
     ) {
+        this.output = new ServerOutput(log);
         this.guard = new RestartGuard(
             () => this.startFresh(),
             (error) => {
@@ -71,6 +88,15 @@ export class SleepyServer implements Disposable {
 
     /** Stops the running server (if any) and starts a new one with the current settings. */
     restart(): Promise<void> {
+        this.forceNext = true;
+        return this.guard.run();
+    }
+
+    /**
+     * Restarts unless a server already runs with the interpreter the settings choose now; then it
+     * only gets the current settings (those restricted until trust may have changed with it).
+     */
+    restartIfInterpreterChanged(): Promise<void> {
         return this.guard.run();
     }
 
@@ -92,16 +118,25 @@ export class SleepyServer implements Disposable {
     async onConfigurationChanged(event: ConfigurationChangeEvent): Promise<void> {
         const change = classifyChange((section) => event.affectsConfiguration(section));
         if (change.restart) {
-            traceInfo('sleepy.interpreter changed: restarting the server.');
-            await this.restart();
-        } else if (change.notifyServer && this.client?.isRunning()) {
-            const settings = toServerSettings(getConfiguration(SECTION));
-            traceVerbose(`Sending settings: ${JSON.stringify(settings)}`);
-            await this.client.sendNotification(
-                DidChangeConfigurationNotification.type,
-                didChangeConfigurationParams(settings),
-            );
+            traceInfo('sleepy.interpreter changed: restarting the server if it runs with another interpreter.');
+            await this.restartIfInterpreterChanged();
+        } else if (change.notifyServer) {
+            await this.sendSettings();
         }
+    }
+
+    private async sendSettings(): Promise<void> {
+        if (!this.client?.isRunning()) {
+            return;
+        }
+        const settings = toServerSettings(getConfiguration(SECTION));
+        const json = JSON.stringify(settings);
+        if (json === this.sentSettings) {
+            return;
+        }
+        traceVerbose(`Sending settings: ${json}`);
+        this.sentSettings = json;
+        await this.client.sendNotification(DidChangeConfigurationNotification.type, didChangeConfigurationParams(settings));
     }
 
     /** Tells the server the last applied fix was wrong (`sleepy.rejectLast`). */
@@ -127,6 +162,7 @@ export class SleepyServer implements Disposable {
     async stop(): Promise<void> {
         const client = this.client;
         this.client = undefined;
+        this.runningInterpreter = undefined;
         this.clientDisposables.forEach((d) => d.dispose());
         this.clientDisposables = [];
         if (client) {
@@ -140,10 +176,20 @@ export class SleepyServer implements Disposable {
     }
 
     dispose(): void {
-        void this.stop();
+        void this.stop().finally(() => this.output.dispose());
     }
 
     private async startFresh(): Promise<void> {
+        const forced = this.forceNext;
+        this.forceNext = false;
+        if (!forced && this.client?.isRunning() && isWorkspaceTrusted()) {
+            const choice = await this.resolveInterpreter();
+            if (choice.path === this.runningInterpreter) {
+                traceInfo(`The server already runs with ${choice.path}: not restarting it.`);
+                await this.sendSettings();
+                return;
+            }
+        }
         await this.stop();
         if (!isWorkspaceTrusted()) {
             traceInfo('Not starting the server: the workspace is not trusted, and cargo check runs build scripts.');
@@ -171,10 +217,12 @@ export class SleepyServer implements Disposable {
             options: { cwd, env: { ...process.env, PYTHONUNBUFFERED: '1' } },
         };
         const initializationOptions = toServerSettings(getConfiguration(SECTION));
-        traceVerbose(`initializationOptions: ${JSON.stringify(initializationOptions)}`);
+        this.sentSettings = JSON.stringify(initializationOptions);
+        traceVerbose(`initializationOptions: ${this.sentSettings}`);
         const clientOptions: LanguageClientOptions = {
             documentSelector: [{ scheme: 'file', language: 'rust' }],
-            outputChannel: this.log,
+            outputChannel: this.output,
+            // LSP traces are written in pieces (a prefix, then the message) and asked for explicitly: as they come.
             traceOutputChannel: this.log,
             revealOutputChannelOn: RevealOutputChannelOn.Never,
             initializationOptions,
@@ -206,6 +254,7 @@ export class SleepyServer implements Disposable {
             }),
         );
         this.client = client;
+        this.runningInterpreter = choice.path;
         traceInfo('Starting the server.');
         try {
             await client.start();
