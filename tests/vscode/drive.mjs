@@ -171,15 +171,33 @@ async function goTo(page, line, column) {
     await sleep(300);
 }
 
+/** Shows the Problems panel: Ctrl+Shift+M toggles it, so it is pressed only while the panel is hidden. */
+async function showProblems(page) {
+    const visible = () => page.$$eval('.markers-panel', (panels) => panels.some((panel) => panel.offsetParent !== null));
+    await until(async () => {
+        if (await visible()) {
+            return true;
+        }
+        await chord(page, ['Control', 'Shift'], 'KeyM');
+        await sleep(500);
+        return visible();
+    }, 'the Problems panel (Ctrl+Shift+M)', 15_000, 0);
+}
+
+/** The Problems panel's rows, each as its lines. */
+async function problemRows(page) {
+    return page.$$eval('.markers-panel .monaco-list-row', (items) =>
+        items.map((item) => item.innerText.split('\n').map((line) => line.trim()).filter(Boolean)));
+}
+
 /**
- * Opens the Problems panel (Ctrl+Shift+M) and returns its rows once one is from `source` with `code`
- * (the panel shows them as `sleepy(E0596)`, in elements of their own).
+ * Shows the Problems panel and returns its rows once one is from `source` with `code` (the panel
+ * shows them as `sleepy(E0596)`, in elements of their own).
  */
 async function problems(page, source, code, timeoutMs) {
-    await chord(page, ['Control', 'Shift'], 'KeyM');
+    await showProblems(page);
     return until(async () => {
-        const rows = await page.$$eval('.markers-panel .monaco-list-row', (items) =>
-            items.map((item) => item.innerText.split('\n').map((line) => line.trim()).filter(Boolean)));
+        const rows = await problemRows(page);
         return rows.some((lines) => lines.includes(source) && lines.includes(code)) ? rows.map((l) => l.join(' | ')) : false;
     }, `a ${source}(${code}) problem in the Problems panel`, timeoutMs);
 }
@@ -278,6 +296,8 @@ async function fixScenario(page) {
     writeSettings(config.settingsChange);
     await until(() => config.settingsChangeFiles.every((file) => fs.existsSync(file)),
         `the server to act on the new settings (${config.settingsChangeFiles.join(', ')})`, 60_000, 500);
+    // While the browser is connected: closing it ends the window's extension host, and the server with it.
+    result.seen.servers = processesBelow(config.codeServerPid, config.serverModule);
 }
 
 async function untrustedScenario(page) {
@@ -311,7 +331,9 @@ async function untrustedScenario(page) {
         throw new Error(`an untrusted workspace offered sleepy fixes: ${JSON.stringify(sleepy)}`);
     }
     result.seen.editorSquiggles = await page.$$eval('.monaco-editor .squiggly-error', (s) => s.length);
-    result.seen.problemsWhileUntrusted = await page.$$eval('.markers-panel .monaco-list-row', (rows) => rows.length);
+    await showProblems(page);
+    await sleep(500);
+    result.seen.problemsWhileUntrusted = (await problemRows(page)).length;
     result.seen.serversWhileUntrusted = processesBelow(config.codeServerPid, config.serverModule);
     if (config.grantTrust) {
         await grantTrust(page);
@@ -349,6 +371,10 @@ async function grantTrust(page) {
     await trust.click();
     await until(() => page.$$eval('.statusbar-item', (items) =>
         items.every((item) => !/Restricted Mode/i.test(item.textContent ?? ''))), 'Restricted Mode to end', 15_000);
+    // The Workspace Trust editor opens as a modal over the workbench: close it.
+    await page.keyboard.press('Escape');
+    await until(async () => !(await page.$('.workspace-trust-editor')), 'the Workspace Trust editor to close', 10_000, 250)
+        .catch(() => undefined);
 
     step('see the diagnostic once trusted');
     result.seen.problemsOnceTrusted = await problems(page, config.diagnosticSource, config.errorCode, config.diagnosticTimeoutMs);
