@@ -238,3 +238,81 @@ def test_in_loop_looks_at_the_innermost_block():
 ])
 def test_binds_tightly(expression, tight):
     assert binds_tightly(expression) is tight
+
+
+PRODUCT_WIDENED_AFTER = """\
+pub fn canvas_bytes(width: u32, height: u32) -> u64 {
+    let depth: u64 = 4;
+    let pixels: u64 = width * height;
+    pixels * depth
+}
+"""
+SHIFT_WIDENED_AFTER = """\
+pub fn varint(bytes: &[u8]) -> usize {
+    let mut value = 0usize;
+    for (i, byte) in bytes.iter().enumerate() {
+        let part: usize = (byte & 0x7f) << (7 * i);
+        value |= part;
+    }
+    value
+}
+"""
+OPTION_IN_AN_OPTION_FUNCTION = """\
+use std::collections::HashMap;
+
+pub fn chapter_pages(index: &HashMap<String, Vec<u32>>, chapter: &str) -> Option<usize> {
+    let pages = index.get(chapter);
+    Some(pages.len())
+}
+"""
+OPTION_IN_A_RESULT_FUNCTION = """\
+use std::collections::HashMap;
+
+pub struct Track { pub seconds: u32 }
+
+#[derive(Debug)]
+pub enum PlaylistError { UnknownTrack, Empty }
+
+pub fn length(tracks: &HashMap<String, Track>, name: &str) -> Result<u32, PlaylistError> {
+    if tracks.is_empty() {
+        return Err(PlaylistError::Empty);
+    }
+    let track = tracks.get(name);
+    Ok(track.seconds)
+}
+"""
+
+
+@pytest.mark.parametrize("code, best", [
+    (PRODUCT_WIDENED_AFTER, "let pixels: u64 = u64::from(width) * u64::from(height);"),
+    (SHIFT_WIDENED_AFTER, "let part: usize = usize::from(byte & 0x7f) << (7 * i);"),
+    (OPTION_IN_AN_OPTION_FUNCTION, ("let pages = index.get(chapter)?;", "Some(pages?.len())")),
+    (OPTION_IN_A_RESULT_FUNCTION, "let track = tracks.get(name).ok_or(PlaylistError::UnknownTrack)?;"),
+], ids=["widen_product", "widen_shift", "propagate_none", "propagate_error"])
+def test_the_best_fix_widens_first_and_propagates_first(tmp_path, code, best):
+    with shadow_of_files({"Cargo.toml": default_manifest("careful"), "src/lib.rs": code},
+                         tmp_path / "target") as shadow:
+        before = shadow.check()
+        assert before.errors, "the crate should not compile as written"
+        fixes = FixEngine([RustcProvider()], max_rounds=2).fixes(shadow, "src/lib.rs", code, before, before.errors[0])
+    assert fixes and fixes[0].verified and not fixes[0].risky, [(f.title, f.verified, f.risks) for f in fixes]
+    assert any(way in fixes[0].new_text for way in ((best,) if isinstance(best, str) else best)), fixes[0].diff()
+
+
+NARROWED_ON_PURPOSE = """\
+pub fn low_byte(word: u32) -> u8 {
+    let masked = word & 0xff;
+    masked
+}
+"""
+
+
+def test_a_narrower_integer_gets_a_cast_before_a_panicking_conversion(tmp_path):
+    with shadow_of_files({"Cargo.toml": default_manifest("narrow"), "src/lib.rs": NARROWED_ON_PURPOSE},
+                         tmp_path / "target") as shadow:
+        before = shadow.check()
+        fixes = FixEngine([RustcProvider()], max_rounds=1).fixes(shadow, "src/lib.rs", NARROWED_ON_PURPOSE, before,
+                                                                 before.errors[0])
+    cast = next(f for f in fixes if "masked as u8" in f.new_text)
+    assert cast.verified and not cast.risky and fixes[0] is cast, [(f.title, f.risks) for f in fixes]
+    assert all(f.risky for f in fixes if "unwrap()" in f.new_text)

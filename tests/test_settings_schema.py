@@ -33,7 +33,7 @@ NVIM = REPO / "editors" / "nvim"
 # Settings only the editor reads; they are never sent to the server.
 CLIENT_ONLY = {"interpreter", "trace.server"}
 # Fields whose first word is a group, written nested in the editors (`cargo.extraArgs`).
-NESTED_GROUPS = {"telemetry", "cargo"}
+NESTED_GROUPS = {"telemetry", "cargo", "tests"}
 JSON_TYPES = {bool: "boolean", int: "integer", str: "string", list: "array"}
 
 

@@ -11,6 +11,7 @@ from typing import Callable
 
 from ..engine.engine import FixEngine
 from ..errors import SleepyError
+from ..model.records import ErrorCase
 from ..vocabulary import KOAN_FAMILIES as FAMILIES
 from .judge import Judge
 from .koans import Koan
@@ -26,21 +27,27 @@ class KoanResult:
     seconds: float
     candidate: str
     first_fix_ms: float | None = None  # time the engine took to its first verified fix
+    case: ErrorCase | None = None  # the koan's first error, as the model is shown it
 
 
 def evaluate_koan(judge: Judge, koan: Koan, engine: FixEngine | None) -> KoanResult:
-    """Repair the koan's broken code with the engine (None: leave it as it is) and judge the result."""
+    """Repair the koan's broken code with the engine (None: leave it as it is) and judge the result.
+
+    The engine takes at each error the fix it would offer first, which is a risky one (a panic added,
+    an API changed) only when no clean fix compiles: the hidden tests judge what a user would get.
+    """
     started = time.monotonic()
-    first_fix_ms = None
+    first_fix_ms = case = None
     with judge.shadow(koan) as shadow:
         candidate = koan.broken
         if engine:
-            repaired = engine.repair(shadow, koan.source_rel, koan.broken)
+            repaired = engine.repair(shadow, koan.source_rel, koan.broken, allow_risky=True)
             candidate = repaired.code
             first_fix_ms = repaired.fixes[0].latency_ms if repaired.fixes else None
+            case = ErrorCase.of(repaired.found[0], koan.source_rel, koan.broken) if repaired.found else None
         verdict = judge.judge(koan, candidate, shadow)
     return KoanResult(koan.id, koan.family, koan.split, verdict.passed, verdict.stage,
-                      time.monotonic() - started, candidate, first_fix_ms)
+                      time.monotonic() - started, candidate, first_fix_ms, case)
 
 
 def evaluate(judge: Judge, koans: list[Koan], engine: FixEngine | None,

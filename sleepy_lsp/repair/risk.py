@@ -21,7 +21,7 @@ import difflib
 import re
 from collections import Counter
 from dataclasses import dataclass, replace
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Callable, Iterator, NamedTuple, Sequence
 
 from ..rust.edits import TextEdit, apply_edits
@@ -86,8 +86,11 @@ class Token:
     end: int
 
 
+@lru_cache(maxsize=4)
 def lex(text: str) -> list[Token]:
-    """Every token of text, comments included, with string and char literals as one token each."""
+    """Every token of text, comments included, with string and char literals as one token each.
+
+    Cached: the candidates for one error all start from the same text."""
     return [Token(m.group(), m.lastgroup if m.lastgroup != "hashes" else "literal", m.start(), m.end())
             for m in TOKEN.finditer(text)]
 
@@ -644,13 +647,13 @@ def _items(tokens: list[Token], pairs: dict[int, int]) -> list[Item]:
                     trait_impl)
         found.append((header, body, item))
     items = []
-    for position, (_, _, item) in enumerate(found):
-        start = item.start
-        around = [k for k, (header, body, outer) in enumerate(found)
-                  if k != position and outer.kind in ("fn", "impl", "trait") and header < body
-                  and tokens[header].start < start < tokens[body].start]
-        container = max(around, key=lambda k: found[k][2].start, default=-1)
-        items.append(replace(item, container=container))
+    around: list[int] = []  # the fns, impls and traits whose bodies hold the current item, innermost last
+    for position, (header, body, item) in enumerate(found):  # in the order of the source
+        while around and not tokens[found[around[-1]][0]].start < item.start < tokens[found[around[-1]][1]].start:
+            around.pop()
+        items.append(replace(item, container=around[-1] if around else -1))
+        if item.kind in ("fn", "impl", "trait") and header < body:
+            around.append(position)
     return items
 
 

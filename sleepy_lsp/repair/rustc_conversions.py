@@ -25,6 +25,7 @@ MISSING_ELSE = re.compile(r"expected `(?P<type>[^`]+)`, found `\(\)`")
 NOT_COLLECTABLE = re.compile(
     r"a value of type `[\w:]+<(?P<want>[^`<>]+)>` cannot be built from an iterator over elements of type `(?P<item>[^`]+)`")
 
+INTEGER_TYPES = {f"{sign}{bits}" for sign in "iu" for bits in ("8", "16", "32", "64", "128", "size")}
 # The lossless conversions `From` implements between number types: found type -> wider types.
 WIDER = {
     "u8": "u16 u32 u64 u128 usize i16 i32 i64 i128 isize f32 f64", "u16": "u32 u64 u128 usize i32 i64 i128 f32 f64",
@@ -51,7 +52,8 @@ def divide_as_floats(diagnostic: Diagnostic, file_name: str, data: bytes) -> Ite
 
 def widen_the_number(diagnostic: Diagnostic, file_name: str, data: bytes) -> Iterator[Suggestion]:
     """E0308 "expected `u64`, found `u32`" where rustc offers no conversion (a compound
-    assignment, an argument): `u64::from(x)` when it is lossless, `x as f32` for an f64."""
+    assignment, an argument): `u64::from(x)` when it is lossless, `x as f32` for an f64, and an
+    `as` cast to a narrower integer, where rustc's own `.try_into().unwrap()` would panic."""
     primary = primary_in(diagnostic, file_name)
     match = NUMBER_FOR_NUMBER.match(primary.label or "") if primary else None
     if not match:
@@ -64,6 +66,78 @@ def widen_the_number(diagnostic: Diagnostic, file_name: str, data: bytes) -> Ite
     elif (found, want) == ("f64", "f32"):
         operand = expression if binds_tightly(expression) else f"({expression})"
         yield Suggestion("round the `f64` to `f32`", (TextEdit(primary.byte_start, primary.byte_end, f"{operand} as f32"),))
+    elif want in INTEGER_TYPES and found in INTEGER_TYPES:
+        # Narrower (or of another sign): rustc offers `.try_into().unwrap()`, which panics; code that knows its
+        # value fits writes a cast, which keeps the low bits. The risk check has no quarrel with it, the
+        # project's tests (where they exist) judge whether the bits kept are the right ones.
+        operand = expression if binds_tightly(expression) else f"({expression})"
+        yield Suggestion(f"cast to `{want}` with `as`", (TextEdit(primary.byte_start, primary.byte_end,
+                                                                   f"{operand} as {want}"),))
+
+
+def widen_before_the_operation(diagnostic: Diagnostic, file_name: str, data: bytes) -> Iterator[Suggestion]:
+    """E0308 "expected `u64`, found `u32`" on `width * height` (or `+`, `-`, `<<`): widen each
+    operand first, `u64::from(width) * u64::from(height)`. Converting the result instead
+    (rustc's `.into()`) compiles but keeps the overflow of the narrower type, so this is preferred."""
+    primary = primary_in(diagnostic, file_name)
+    match = NUMBER_FOR_NUMBER.match(primary.label or "") if primary else None
+    if not match or match["want"] not in WIDER.get(match["found"], "").split():
+        return
+    expression = data[primary.byte_start:primary.byte_end].decode("utf-8", "replace")
+    split = top_level_operation(expression)
+    if split is None:
+        return
+    widened = widen_operands(expression, f"{match['want']}::from")
+    yield Suggestion(f"widen to `{match['want']}` before `{split[1]}`, so it cannot overflow in `{match['found']}`",
+                     (TextEdit(primary.byte_start, primary.byte_end, widened),), preferred=True)
+
+
+def widen_operands(expression: str, widen: str) -> str:
+    """Every operand of an arithmetic expression converted with `widen` (`u64::from`), inside brackets
+    too; literals are left to type inference and a shift's amount keeps its type."""
+    expression = expression.strip()
+    split = top_level_operation(expression)
+    if split is not None:
+        left, operator, right = split
+        return f"{widen_operands(left, widen)} {operator} {right if operator == '<<' else widen_operands(right, widen)}"
+    if _one_group(expression):
+        inner = expression[1:-1]
+        return f"({widen_operands(inner, widen)})" if top_level_operation(inner) else f"{widen}({inner})"
+    return expression if re.fullmatch(r"\d[\d_]*", expression) else f"{widen}({expression})"
+
+
+def _one_group(expression: str) -> bool:
+    """Whether the expression is one bracketed group, `(a & b)` (not `(a) + (b)`)."""
+    if not (expression.startswith("(") and expression.endswith(")")):
+        return False
+    depth = 0
+    for index, char in enumerate(expression):
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth == 0 and index < len(expression) - 1:
+            return False
+    return True
+
+
+def top_level_operation(expression: str) -> tuple[str, str, str] | None:
+    """`a * b` -> ("a", "*", "b"): the last arithmetic operator outside brackets (so `a * b * c` splits
+    after `a * b`, where it is applied last), or None when there is none or it is a unary minus."""
+    depth, found = 0, None
+    for index, char in enumerate(expression):
+        if char in "([{":
+            depth += 1
+        elif char in ")]}":
+            depth -= 1
+        elif depth == 0 and char in "*+-" and expression[index - 1:index + 1] != "->":
+            found = (index, char)
+        elif depth == 0 and expression[index:index + 2] == "<<":
+            found = (index, "<<")
+    if found is None:
+        return None
+    index, operator = found
+    left, right = expression[:index].strip(), expression[index + len(operator):].strip()
+    if operator == "<<" and left.endswith("<"):  # the second `<` of a `<<` already seen
+        return None
+    return (left, operator, right) if left and right else None
 
 
 def collect_owned(diagnostic: Diagnostic, file_name: str, data: bytes) -> Iterator[Suggestion]:
@@ -109,4 +183,5 @@ def _as_float(operand: str, float_type: str) -> str:
     return f"{operand} as {float_type}" if binds_tightly(operand) else f"({operand}) as {float_type}"
 
 
-RULES: tuple[Rule, ...] = (divide_as_floats, widen_the_number, collect_owned, else_with_default)
+RULES: tuple[Rule, ...] = (divide_as_floats, widen_before_the_operation, widen_the_number, collect_owned,
+                          else_with_default)

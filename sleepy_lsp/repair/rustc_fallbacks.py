@@ -131,12 +131,28 @@ def bind_or_leave(diagnostic: Diagnostic, file_name: str, data: bytes) -> Iterat
     binding = last_let(data, receiver[1].decode(), function.body_start, receiver.start())
     if binding is None:
         return
+    for title, value in _propagations(data, match["kind"], binding.value, function.returns, binding.start):
+        yield Suggestion(title, (TextEdit(binding.start, binding.end,
+                                          f"let {binding.mut}{binding.name} = {value}"),), preferred=True)
     pattern = ("Some" if match["kind"] == "Option" else "Ok") + f"({binding.mut}{binding.name})"
     exits = (["continue"] if in_loop(data, binding.start) else []) + [_early_return(function.returns)]
     for leave in filter(None, exits):
         replacement = f"let {pattern} = {binding.value} else {{ {leave}; }}"
         yield Suggestion(f"bind `{pattern}` and {leave.split()[0]} when there is none",
                          (TextEdit(binding.start, binding.end, replacement),), preferred=True)
+
+
+def _propagations(data: bytes, kind: str, value: str, returns: str, offset: int) -> Iterator[tuple[str, str]]:
+    """(title, value with `?`) for a function that returns an Option or a Result: the missing value or
+    the error passed to the caller, which is what such a function is for, before any early exit."""
+    if returns.startswith("Option<") and kind == "Option" or returns.startswith("Result<") and kind == "Result":
+        yield "pass it on with `?`", f"{value}?"
+        return
+    error = re.fullmatch(r"Result<.+,\s*(?P<error>\w+)>", returns)
+    if kind == "Option" and error:
+        for variant, field in _variant_values(data, error["error"], value, offset, with_err=False):
+            built = f"{error['error']}::{variant}" + (f"({field})" if field else "")
+            yield f"return `{built}` when there is none", f"{value}{_conversion(built, field, True)}?"
 
 
 def _early_return(returns: str) -> str | None:

@@ -102,12 +102,16 @@ class ShadowCrate:
     def test(self, cancel: threading.Event | None = None) -> CargoRun:
         return self._cargo(["test", "--quiet", "--message-format=json"], cancel)
 
-    def _cargo(self, args: list[str], cancel: threading.Event | None) -> CargoRun:
+    def run_tests(self, budget: float, cancel: threading.Event | None = None) -> CargoRun:
+        """Every test of the package, each reported by name, within `budget` seconds."""
+        return self._cargo(["test", "--no-fail-fast", "--message-format=json", *self.extra_args], cancel, budget)
+
+    def _cargo(self, args: list[str], cancel: threading.Event | None, timeout: float | None = None) -> CargoRun:
         return run_cargo(
             [*args[:1], "--offline", *args[1:]],
             cwd=self.root / self.member,
             target_dir=self.target_dir,
-            timeout=self.timeout,
+            timeout=timeout or self.timeout,
             cargo=self.cargo,
             cancel=cancel,
         )

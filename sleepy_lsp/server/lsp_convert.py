@@ -315,10 +315,22 @@ def pending_action(uri: str, version: int, revision: int, key: str,
     )
 
 
-def verified_title(title: str, provider: str, verified: bool) -> str:
-    """The title of an engine fix: what it does, who made it, and that it compiles."""
+def verified_title(title: str, provider: str, verified: bool, risks: Sequence[str] = (), tests: str = "") -> str:
+    """The title of a fix: what it does, who made it, what makes it risky, and what checking found.
+
+    Args:
+        title: what the fix does, in its provider's words.
+        provider: who made it.
+        verified: whether it compiles.
+        risks: why it is risky (a panic it adds, code it drops), each a short phrase.
+        tests: what the project's tests said ("tests pass (12)"), if they ran.
+    """
     title = title.strip() or "apply fix"
     # Engine titles already name their maker (rustc, memory, or the model backend); others get the provider.
     if not title.lower().startswith((provider.lower(), *BACKENDS)):
         title = f"{provider}: {title}"
-    return f"{title} (compiles ✓)" if verified else f"{title} (not verified)"
+    if risks:
+        title += f" ({'; '.join(risks)})"
+    if not verified:
+        return f"{title} (not verified)"
+    return f"{title} (compiles ✓{', ' + tests if tests else ''})"

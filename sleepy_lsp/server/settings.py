@@ -11,6 +11,7 @@ import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..engine.engine import TestPolicy
 from ..vocabulary import BACKENDS
 from ..vocabulary import SERVER_STRATEGIES as STRATEGIES
 
@@ -23,6 +24,8 @@ class Settings:
     strategy: str = "full"
     max_candidates: int = 5
     verify: bool = True
+    tests_enabled: bool = True  # run the crate's tests on fixes that compile, where it has tests
+    tests_budget: int = 60  # seconds one test run of a fix may take
     telemetry_enabled: bool = True
     publish_diagnostics: bool = False
     database_path: str = ""
@@ -34,6 +37,10 @@ class Settings:
     def engine_settings(self) -> tuple:
         """The settings the fix engine is built from: a change of any of them makes a new engine."""
         return (self.backend, self.model_path, self.adapters_dir, self.strategy, self.max_candidates, self.verify)
+
+    def test_policy(self) -> TestPolicy | None:
+        """How fixes are run against the project's tests; None when the setting is off."""
+        return TestPolicy(budget=float(self.tests_budget)) if self.tests_enabled and self.verify else None
 
     def updated(self, raw: dict[str, Any] | None) -> tuple["Settings", list[str]]:
         """A copy with the editor's values applied, and a note for each value ignored.

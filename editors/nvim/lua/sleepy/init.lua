@@ -42,6 +42,7 @@ local DEFAULTS = {
     strategy = "full",
     maxCandidates = 5,
     verify = true,
+    tests = { enabled = true, budget = 60 },
     telemetry = { enabled = true },
     publishDiagnostics = false,
     databasePath = "",

@@ -23,6 +23,8 @@ export const SERVER_SETTING_KEYS = [
     'strategy',
     'maxCandidates',
     'verify',
+    'tests.enabled',
+    'tests.budget',
     'telemetry.enabled',
     'publishDiagnostics',
     'databasePath',

@@ -50,6 +50,7 @@ test('the defaults map to the nested settings the server expects', () => {
         strategy: 'full',
         maxCandidates: 5,
         verify: true,
+        tests: { enabled: true, budget: 60 },
         telemetry: { enabled: true },
         publishDiagnostics: false,
         databasePath: '',
