@@ -206,12 +206,13 @@ def measure_costs(model: Any, tokenizer: Any, records: list[Any], threads: int, 
     """Unit costs: generation with `threads` torch threads, a training step with `train_threads`."""
     import torch
 
+    from sleepy_lsp.model.prompt import prompt_messages
     from trainer.data import render_prompt, tokenize_records
 
     pairs = tokenize_records(tokenizer, records, 4096)
     lengths = sorted(len(p.input_ids) for p in pairs) or [800]
     median = lengths[len(lengths) // 2]
-    prompt = render_prompt(tokenizer, records[0].messages())
+    prompt = render_prompt(tokenizer, prompt_messages(records[0].case))
     inputs = tokenizer(prompt, add_special_tokens=False, return_tensors="pt")
     timings = {}
     with torch.no_grad():

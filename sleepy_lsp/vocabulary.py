@@ -11,8 +11,8 @@ KOAN_FAMILIES = tuple(f for f in FAMILIES if f != "other")
 # The task, adapter or routing entry that covers every family at once.
 ALL_FAMILIES = "all"
 
-# Who proposed a fix.
-PROVIDERS = ("rustc", "memory", "model")
+# Who proposed a fix: sleepy's three sources, and the user (a fix written by hand).
+PROVIDERS = ("rustc", "memory", "model", "user")
 # Which providers an engine uses; "none" leaves the code as it is (a benchmark's baseline).
 STRATEGIES = ("none", "rustc", "memory", "model", "full")
 # The server always runs an engine, so "none" is not a setting.
@@ -20,5 +20,5 @@ SERVER_STRATEGIES = tuple(s for s in STRATEGIES if s != "none")
 # Where model fixes come from.
 BACKENDS = ("none", "llama_cpp", "transformers")
 
-# What became of an offer.
-OUTCOMES = ("accepted", "rejected", "ignored")
+# What became of an offer; "manual" is the outcome of a fix the user wrote, which sleepy did not offer.
+OUTCOMES = ("accepted", "rejected", "ignored", "manual")

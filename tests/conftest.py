@@ -62,3 +62,17 @@ MUT_CHECK = """\
 @pytest.fixture
 def mut_koan(tmp_path) -> Path:
     return write_koan(tmp_path / "koans", "bc_900", MUT_BROKEN, MUT_SOLUTION, MUT_CHECK)
+
+
+def make_offer(fix_id: str | None = None, file: str = "src/lib.rs", error_code: str = "E0502",
+               family: str = "borrow", provider: str = "rustc", message: str = "cannot borrow `v` as mutable",
+               title: str = "", code_before: str = "", code_after: str = "", **offered):
+    """An Offer from the fields a test cares about; the rest of its record is plain."""
+    from sleepy_lsp.memory.store import Offer, new_fix_id
+    from sleepy_lsp.model.answers import answer_for
+    from sleepy_lsp.model.records import ErrorCase, FixRecord
+
+    case = ErrorCase(f"error[{error_code}]: {message}", error_code, "error", message, Path(file).name, 1, 1, family,
+                     code_before, "")
+    record = FixRecord(case, answer_for(code_before, code_after), code_before, code_after, 1, provider, title)
+    return Offer(fix_id or new_fix_id(), record, file=file, **offered)

@@ -16,12 +16,13 @@ import sys
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sleepy_lsp.memory.store import FixMemory, Offer, new_fix_id  # noqa: E402
+from conftest import make_offer  # noqa: E402
 
-FAMILIES = ("borrow", "trait_bounds", "result", "type_mismatch", "missing_item", "other")
-PROVIDERS = ("rustc", "memory", "model")
+from sleepy_lsp.memory.store import FixMemory  # noqa: E402
+from sleepy_lsp.vocabulary import FAMILIES, PROVIDERS  # noqa: E402
 
 
 def main() -> None:
@@ -38,8 +39,8 @@ def main() -> None:
         sys.stdin.readline()
     written = 0
     while args.count == 0 or written < args.count:
-        offer = Offer(
-            fix_id=new_fix_id(), file=f"src/{args.tag}.rs", error_code="E0502",
+        offer = make_offer(
+            file=f"src/{args.tag}.rs", error_code="E0502",
             family=FAMILIES[written % len(FAMILIES)], provider=PROVIDERS[written % len(PROVIDERS)],
             title=f"{args.tag} fix {written}", latency_ms=float(written),
             code_before="fn main() { let v = vec![1]; }\n" * 200,  # a few KB, so kills land mid-write

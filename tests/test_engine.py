@@ -7,10 +7,12 @@ import pytest
 from conftest import MUT_BROKEN
 
 from sleepy_lsp.benchmark.judge import default_manifest
-from sleepy_lsp.engine.engine import Candidate, FixEngine
+from sleepy_lsp.engine.engine import Candidate, FixContext, FixEngine
 from sleepy_lsp.engine.providers import ModelProvider, PatternProvider, RustcProvider
-from sleepy_lsp.memory.index import KnownFix, MemoryIndex
+from sleepy_lsp.engine.strategies import build_engine
+from sleepy_lsp.memory.index import MemoryIndex
 from sleepy_lsp.model.backends import Backend
+from sleepy_lsp.model.records import ErrorCase, FixRecord
 from sleepy_lsp.rust.edits import replacement
 from sleepy_lsp.rust.shadow import shadow_of_files
 
@@ -129,15 +131,71 @@ def test_model_provider_parses_fenced_answers_and_routes_by_family(shadow):
 def test_memory_patterns_and_examples_from_known_fixes(shadow):
     before, diag = first_error(shadow, MUT)
     memory = MemoryIndex()
-    memory.add(KnownFix("E0596", "borrow", "cannot borrow `t` as mutable",
-                        "fn f() {\n    let t = 0;\n    t += 1;\n}\n",
-                        "fn f() {\n    let mut t = 0;\n    t += 1;\n}\n"))
+    taught = "fn f() {\n    let t = 0;\n    t += 1;\n}\n"
+    case = ErrorCase("error[E0596]: cannot borrow `t` as mutable", "E0596", "error", "cannot borrow `t` as mutable",
+                     "src/lib.rs", 3, 5, "borrow", taught, "")
+    memory.add(FixRecord.of(case, taught, taught.replace("let t", "let mut t"), "rustc"))
     [fix] = FixEngine([PatternProvider(memory)]).fixes(shadow, REL, MUT, before, diag)
     assert fix.verified and fix.provider == "memory" and "let mut sum = 0;" in fix.new_text
-    assert fix.title.startswith("memory (1× accepted)")
-    from sleepy_lsp.engine.engine import FixContext
+    assert fix.title == "memory (used 1×): `let mut sum`"
     [example] = memory.examples(FixContext(REL, MUT, diag, "borrow"))
-    assert example.answer == "LINE 2:     let mut t = 0;" and "  2 |     let t = 0;" in example.code
+    assert example.answer == "LINE 2:     let mut t = 0;" and "    let t = 0;" in example.before
+
+
+# A units library whose two functions read a u8 field into a u32: rustc offers `.into()` and `u32::from`.
+UNITS = textwrap.dedent("""\
+    pub struct Sample { pub level: u8, pub gain: u8 }
+
+    pub fn loudness(sample: &Sample) -> u32 {
+        let level: u32 = sample.level;
+        level * 10
+    }
+
+    pub fn boost(sample: &Sample) -> u32 {
+        let gain: u32 = sample.gain;
+        gain + 3
+    }
+""")
+# Another file of the user's, where they fixed the same error their way.
+PIXELS = "pub fn brightness(p: &Pixel) -> u32 {\n    let red: u32 = p.red;\n    red * 3\n}\n"
+
+
+def taught(fixed: str) -> MemoryIndex:
+    """A fix memory holding the user's own fix of PIXELS."""
+    case = ErrorCase("error[E0308]: mismatched types", "E0308", "error", "mismatched types", "src/pixels.rs", 2, 20,
+                     "type_mismatch", PIXELS, "")
+    memory = MemoryIndex()
+    memory.add(FixRecord.of(case, PIXELS, PIXELS.replace("p.red;", fixed), "user"), "manual")
+    return memory
+
+
+@pytest.fixture
+def units(tmp_path):
+    with shadow_of_files({"Cargo.toml": default_manifest("units"), REL: UNITS}, tmp_path / "target") as s:
+        yield s
+
+
+def test_the_users_habit_ranks_first_among_verified_fixes(units):
+    before, diag = first_error(units, UNITS)
+    memory = taught("p.red as u32;")  # the user casts; rustc never suggests it
+    plain = FixEngine([RustcProvider(), PatternProvider(memory)]).fixes(units, REL, UNITS, before, diag)
+    assert plain[0].provider == "rustc"  # without the habit: rustc's fix of both errors at once
+    fixes = build_engine("full", memory=memory, samples=0).fixes(units, REL, UNITS, before, diag)
+    best = fixes[0]
+    assert best.verified and not best.risky and best.provider == "memory" and best.habit > 0
+    assert "let level: u32 = sample.level as u32;" in best.new_text
+    assert "let gain: u32 = sample.gain as u32;" in best.new_text  # applied at the alike error too
+    assert all(f.habit == 0 for f in fixes if f.provider == "rustc")
+
+
+def test_a_rustc_fix_that_is_the_users_habit_counts_as_one(units):
+    before, diag = first_error(units, UNITS)
+    memory = taught("u32::from(p.red);")  # the same text as one of rustc's fixes
+    fixes = build_engine("full", memory=memory, samples=0).fixes(units, REL, UNITS, before, diag)
+    best = fixes[0]
+    assert best.provider == "rustc" and best.habit > 0  # the duplicate by text kept rustc's candidate
+    assert "u32::from(sample.level)" in best.new_text
+    assert all("into()" not in f.new_text for f in fixes if f.habit)
 
 
 def test_repair_fixes_a_whole_file(shadow):

@@ -1,8 +1,8 @@
 """The judge on candidates of every kind: passing, not building, failing tests, hanging, cheating."""
 
 import subprocess
-import time
 import textwrap
+import time
 
 from conftest import MUT_BROKEN, MUT_SOLUTION, write_koan
 

@@ -64,4 +64,5 @@ def test_neovim_applies_the_verified_fix_and_the_acceptance_is_recorded(tmp_path
     accepted = accepted_offers(db)
     assert len(accepted) == 1, context
     offer, _ = accepted[0]
-    assert offer.error_code == "E0596" and offer.verified and offer.code_after == text
+    assert offer.error_code == "E0596" and offer.verified and offer.record.after in text
+    assert offer.record.after.count("mut") == offer.record.before.count("mut") + 1

@@ -3,26 +3,28 @@
 import pytest
 from conftest import ALL_KOANS
 
-from sleepy_lsp.model.prompt import (
-    Example,
-    LineEdit,
-    answer_for,
-    apply_line_edits,
-    build_messages,
-    code_window,
-    parse_answer,
-)
+from sleepy_lsp.model.answers import LineEdit, answer_for, apply_line_edits, parse_answer
+from sleepy_lsp.model.prompt import prompt_messages
+from sleepy_lsp.model.records import ErrorCase, FixRecord, code_window, file_hash
 
 CODE = "fn main() {\n    let x = 1;\n    x += 1;\n    println!(\"{x}\");\n}\n"
 
 
+def case_of(code: str, error: str, line: int) -> ErrorCase:
+    return ErrorCase(error, error[6:11], "error", error.split(": ", 1)[1], "src/main.rs", line, 5, "borrow",
+                     code_window(code, line), file_hash(code))
+
+
 def test_messages_hold_error_hint_numbered_code_and_examples():
-    example = Example("error[E0382]: use of moved value", "  1 | f(s); g(s);", "LINE 1: f(s.clone()); g(s);")
-    messages = build_messages("error[E0384]: cannot assign twice", CODE, 3, "borrow", [example])
+    moved = "fn main() {\n    let s = String::new();\n    f(s); g(s);\n}\n"
+    example = FixRecord.of(case_of(moved, "error[E0382]: use of moved value", 3), moved,
+                           moved.replace("f(s);", "f(s.clone());"))
+    messages = prompt_messages(case_of(CODE, "error[E0384]: cannot assign twice", 3), [example])
     assert [m["role"] for m in messages] == ["system", "user", "assistant", "user"]
     last = messages[-1]["content"]
     assert "E0384" in last and "Hint: Ownership error" in last and "  3 |     x += 1;" in last
-    assert messages[2]["content"] == example.answer
+    assert "  3 |     f(s); g(s);" in messages[1]["content"]  # the example's lines keep their numbers
+    assert messages[2]["content"] == example.answer == "LINE 3:     f(s.clone()); g(s);"
 
 
 def test_long_files_show_a_window_around_the_error():

@@ -23,6 +23,7 @@ from pathlib import Path
 import click
 import pytest
 from click.testing import CliRunner
+from conftest import make_offer
 
 from sleepy_lsp.cli.review import review, telemetry
 from sleepy_lsp.errors import SleepyError
@@ -66,7 +67,7 @@ def fill(store: FixMemory, seed: int = 6, now: datetime | None = None) -> Genera
         family = rng.choice(FAMILIES)
         provider = rng.choices(("rustc", "memory", "model"), weights=(5, 2, 4))[0]
         model, adapter = rng.choice(MODELS) if provider == "model" else ("", "")
-        offer = Offer(
+        offer = make_offer(
             fix_id=new_fix_id(), file=f"/home/dev/app/src/{rng.choice(('main', 'lib', 'db', 'http'))}.rs",
             error_code=rng.choice(CODES[family]), family=family, provider=provider, model=model, adapter=adapter,
             message="cannot borrow `items` as mutable more than once", title=f"fix {family} #{len(made.offers)}",
@@ -280,7 +281,7 @@ def test_tables_match_independent_counts(filled):
 
     def cells(c: dict) -> list[str]:
         return [str(c["offers"]), str(c["accepted"]), str(c["rejected"]), str(c["ignored"]), str(c["pending"]),
-                pct(c["accepted"], c["decided"]), pct(c["rejected"], c["decided"]), pct(c["ignored"], c["decided"])]
+                "0", pct(c["accepted"], c["decided"]), pct(c["rejected"], c["decided"]), pct(c["ignored"], c["decided"])]
 
     assert table_rows(ran.out, "Offers") == {"all": cells(counts(rows))}
     def expected(key) -> dict[str, list[str]]:
@@ -369,7 +370,7 @@ def test_html_report_is_self_contained_with_data(filled, tmp_path):
 def test_html_escapes_what_it_shows(tmp_path):
     db = tmp_path / "fix-memory.sqlite3"
     with FixMemory.open(db) as store:
-        offer = Offer(new_fix_id(), "src/lib.rs", "E0502", "borrow", "model", title="<script>alert(1)</script>",
+        offer = make_offer(new_fix_id(), "src/lib.rs", "E0502", "borrow", "model", title="<script>alert(1)</script>",
                       model="<b>m</b>", latency_ms=5)
         store.record_offer(offer)
         store.record_outcome(offer.fix_id, "accepted")
@@ -501,7 +502,7 @@ def test_export_writes_every_record(filled, tmp_path):
                      "episode": len(made.episodes), "night": len(made.nights)}
     first, outcome = made.offers[0]
     exported = next(r for r in records if r["kind"] == "offer" and r["fix_id"] == first.fix_id)
-    assert exported["title"] == first.title and exported["edits"] == first.edits
+    assert exported["record"]["title"] == first.title and exported["edits"] == first.edits
     assert f"Exported {len(made.offers)} offers" in ran.err
     assert not list(tmp_path.glob("*.part"))
     stdout = sleepy("telemetry", "export", "--db", str(db), "--jsonl", "-")
@@ -565,3 +566,21 @@ def test_purge_of_bad_input_and_bad_files(tmp_path):
     assert db.read_bytes() == before
     ran = sleepy("telemetry", "purge", "--db", str(db), "--yes")
     assert ran.code == 0 and not db.exists()
+
+
+def test_fixes_by_hand_stand_beside_the_offers_and_checks_are_counted(tmp_path):
+    db = tmp_path / "fix-memory.sqlite3"
+    with FixMemory.open(db) as store:
+        for fix_id, outcome, extra in (("a", "accepted", {"verified": True, "tests": "tests pass (3)"}),
+                                       ("b", "rejected", {"verified": True, "risks": ["panics if None"]}),
+                                       ("c", "accepted", {"verified": True})):
+            store.record_offer(make_offer(fix_id, **extra))
+            store.record_outcome(fix_id, outcome)
+        store.record_manual(make_offer("m", code_before="let x = 1;", code_after="let mut x = 1;"))
+    ran = sleepy("review", "--db", str(db), "--json")
+    figures = json.loads(ran.out)
+    assert figures["totals"]["offers"] == 3 and figures["totals"]["manual"] == 1
+    assert figures["totals"]["acceptance_rate"] == 2 / 3  # a fix by hand is no offer
+    checks = {k: (v["offers"], v["accepted"]) for k, v in figures["by_check"].items() if v["offers"]}
+    assert checks == {"tests pass": (1, 1), "compiles": (1, 1), "risky": (1, 0)}
+    assert table_rows(sleepy("review", "--db", str(db)).out, "Offers")["all"][5] == "1"

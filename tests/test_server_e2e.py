@@ -82,7 +82,8 @@ async def test_verified_fix_is_offered_applied_and_accepted(tmp_path):
     assert outcomes(session.db)[fix_id] == "accepted"
     offer = offers(session.db)[fix_id]
     assert offer.verified and offer.provider == "rustc" and offer.error_code == "E0596"
-    assert offer.family == "borrow" and offer.code_after == fixed
+    assert offer.family == "borrow" and offer.record.after in fixed
+    assert offer.record.after.count("mut") == offer.record.before.count("mut") + 1
 
 
 @pytest.mark.asyncio

@@ -9,9 +9,11 @@ import subprocess
 import sys
 import threading
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from conftest import make_offer
 
 from sleepy_lsp.errors import SleepyError
 from sleepy_lsp.memory import store as store_module
@@ -48,7 +50,7 @@ def offer(**changes) -> Offer:
                   verified=True, latency_ms=123.5, code_before="let v = 1;", code_after="let mut v = 1;",
                   edits=[{"range": {"start": [3, 8], "end": [3, 8]}, "newText": "mut "}])
     values.update(changes)
-    return Offer(**values)
+    return make_offer(**values)
 
 
 def one_sentence(message: str) -> bool:
@@ -64,7 +66,7 @@ def test_offer_and_outcome_round_trip(db):
         assert store.record_offer(made)
         assert store.record_outcome(made.fix_id, "accepted", note="applied from the lightbulb")
         [(back, outcome)] = store.offers_with_outcomes()
-    assert back == Offer(**{**made.__dict__, "created_at": "2025-03-01T10:00:00.000000+00:00"})
+    assert back == replace(made, created_at="2025-03-01T10:00:00.000000+00:00")
     assert (outcome.fix_id, outcome.outcome, outcome.note) == (made.fix_id, "accepted", "applied from the lightbulb")
     assert outcome.created_at.endswith("+00:00")
 
@@ -88,7 +90,11 @@ def test_episode_and_night_round_trip(db):
         assert store.nights(since="2025-03-03T00:00:00+00:00") == []
 
 
-def test_accepted_fixes_filters_newest_first(db):
+def accepted(store, **filters) -> list[str]:
+    return [o.fix_id for o, _ in store.fixes_by_outcome(("accepted",), **filters)]
+
+
+def test_fixes_by_outcome_filters_newest_first(db):
     with FixMemory.open(db) as store:
         made = []
         for i, (code, family, outcome) in enumerate([
@@ -100,10 +106,11 @@ def test_accepted_fixes_filters_newest_first(db):
             if outcome:
                 store.record_outcome(item.fix_id, outcome)
             made.append(item)
-        assert [o.fix_id for o in store.accepted_fixes()] == [made[3].fix_id, made[2].fix_id, made[0].fix_id]
-        assert [o.fix_id for o in store.accepted_fixes(error_code="E0502")] == [made[3].fix_id, made[0].fix_id]
-        assert [o.fix_id for o in store.accepted_fixes(family="trait_bounds")] == [made[2].fix_id]
-        assert len(store.accepted_fixes(limit=1)) == 1
+        assert accepted(store) == [made[3].fix_id, made[2].fix_id, made[0].fix_id]
+        assert accepted(store, error_code="E0502") == [made[3].fix_id, made[0].fix_id]
+        assert len(accepted(store, limit=1)) == 1
+        assert [(o.fix_id, x) for o, x in store.fixes_by_outcome(("rejected", "ignored"))] == [
+            (made[5].fix_id, "ignored"), (made[1].fix_id, "rejected")]
         assert len(store.offers_with_outcomes(since="2025-03-01T10:03:00+00:00")) == 3
 
 
@@ -115,7 +122,7 @@ def test_taking_back_an_acceptance_replaces_it(db):
         assert store.record_outcome(made.fix_id, "rejected", "taken back", replace=True)
         [(_, outcome)] = store.offers_with_outcomes()
         assert (outcome.outcome, outcome.note) == ("rejected", "taken back")
-        assert store.accepted_fixes() == []
+        assert accepted(store) == []
 
 
 def test_first_outcome_wins(db):
@@ -126,7 +133,7 @@ def test_first_outcome_wins(db):
         assert not store.record_outcome(made.fix_id, "accepted")
         assert not store.record_outcome("no-such-fix", "accepted")
         assert store.offers_with_outcomes()[0][1].outcome == "rejected"
-        assert store.accepted_fixes() == []
+        assert accepted(store) == []
         assert not store.record_offer(made), "a fix_id is stored once"
         with pytest.raises(ValueError):
             store.record_outcome(made.fix_id, "loved")
@@ -205,7 +212,7 @@ def test_telemetry_off_writes_nothing(db, monkeypatch, env):
     assert not store.record_outcome(made.fix_id, "accepted")
     assert not store.record_episode(Episode("d", "bc_001", "borrow", True, "passed"))
     assert not store.record_night(Night("n", "lora", "borrow", "a", "m"))
-    assert store.offers_with_outcomes() == [] and store.accepted_fixes() == [] and store.nights() == []
+    assert store.offers_with_outcomes() == [] and store.fixes_by_outcome() == [] and store.nights() == []
     store.close()
     assert not db.exists() and not db.parent.exists()
 
@@ -332,7 +339,7 @@ def test_threads_share_one_store(db):
                 made = offer(title=f"thread {n} fix {i}")
                 store.record_offer(made)
                 store.record_outcome(made.fix_id, "accepted" if i % 2 else "rejected")
-                store.accepted_fixes(limit=5)
+                store.fixes_by_outcome(limit=5)
 
         threads = [threading.Thread(target=work, args=(n,)) for n in range(8)]
         for thread in threads:
@@ -396,7 +403,7 @@ def test_two_processes_writing_at_once_lose_nothing(db):
     switches = sum(1 for a, b in zip(order, order[1:]) if a != b)
     assert switches > 1, "the two writers really wrote at the same time (one after the other switches once)"
     with FixMemory.open(db) as store:
-        assert len(store.accepted_fixes(limit=1000)) == 200
+        assert len(store.fixes_by_outcome(limit=1000)) == 200
 
 
 # --- privacy and hostile disks -------------------------------------------------------------------
@@ -446,10 +453,11 @@ def test_purge_works_on_a_full_disk(tmp_path):
     disk.mkdir()
     db = disk / "fix-memory.sqlite3"
     fill = (f"{sys.executable} -c '"
-            "import sys; from sleepy_lsp.memory.store import FixMemory, Offer, StoreError\n"
+            f"import sys; sys.path.insert(0, \"{Path(__file__).parent}\"); from conftest import make_offer\n"
+            "from sleepy_lsp.memory.store import FixMemory, StoreError\n"
             "store = FixMemory.open(sys.argv[1])\n"
             "try:\n"
-            "    for i in range(100000): store.record_offer(Offer(str(i), \"f\", \"E0502\", \"borrow\", \"rustc\", "
+            "    for i in range(100000): store.record_offer(make_offer(str(i), \"f\", \"E0502\", \"borrow\", \"rustc\", "
             "code_before=\"x\" * 4000))\n"
             "except StoreError as exc: print(\"full:\", exc)\n"
             f"' {db}")
@@ -460,3 +468,37 @@ def test_purge_works_on_a_full_disk(tmp_path):
     assert "full:" in run.stdout and "disk is full" in run.stdout
     assert "deleted as a whole" in run.stdout
     assert run.stdout.split()[-2:] == [".", ".."]  # `ls -a` of the disk: nothing left
+
+
+def test_a_memory_written_by_the_previous_release_is_upgraded_in_place_and_loses_nothing(tmp_path):
+    """Schema 1 (the release before fix records) kept whole files and no place of the error; schema 2
+    keeps every value it had and derives the record from them."""
+    db = tmp_path / "old.sqlite3"
+    conn = sqlite3.connect(db)
+    for statement in store_module.MIGRATIONS[0]:
+        conn.execute(statement)
+    before = "fn main() {\n    let v = vec![1];\n    v.push(2);\n}\n"
+    after = before.replace("let v", "let mut v")
+    conn.execute("INSERT INTO offers (fix_id, created_at, file, crate_root, error_code, family, message, provider, "
+                 "verified, latency_ms, title, code_before, code_after, edits) VALUES ('old-1', "
+                 "'2025-01-02T03:04:05.000000+00:00', '/home/me/crate/src/main.rs', '/home/me/crate', 'E0596', "
+                 "'borrow', 'cannot borrow `v` as mutable', 'rustc', 1, 12.5, 'rustc: make v mutable', ?, ?, '[]')",
+                 (before, after))
+    conn.execute("INSERT INTO outcomes (fix_id, outcome, created_at) VALUES ('old-1', 'accepted', "
+                 "'2025-01-02T03:05:00.000000+00:00')")
+    conn.execute("INSERT INTO episodes (created_at, day, koan_id, family, passed, stage, code_before) VALUES "
+                 "('2025-01-02T03:04:05.000000+00:00', 'd1', 'bc_001', 'borrow', 0, 'compile', 'x')")
+    conn.execute("PRAGMA user_version = 1")
+    conn.commit()
+    conn.close()
+    with FixMemory.open(db) as store:
+        [(offer, outcome)] = store.offers_with_outcomes()
+        [episode] = store.episodes()
+    assert SCHEMA_VERSION == 2 and outcome.outcome == "accepted"
+    record = offer.record
+    assert (offer.fix_id, offer.file, offer.verified, offer.latency_ms, offer.title) == (
+        "old-1", "/home/me/crate/src/main.rs", True, 12.5, "rustc: make v mutable")
+    assert (record.before, record.after) == (before, after)  # the whole files are kept as they were
+    assert record.answer == "LINE 2:     let mut v = vec![1];" and record.case.line == 2
+    assert record.case.rel_path == "src/main.rs" and "  2 |     let v = vec![1];" in record.case.context
+    assert record.case.file_hash and episode.koan_id == "bc_001" and episode.case is None

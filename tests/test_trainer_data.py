@@ -2,24 +2,21 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import pytest
 from conftest import MUT_BROKEN, MUT_SOLUTION, write_koan
 
 from sleepy_lsp.benchmark.koans import load_koans
-from sleepy_lsp.model.prompt import answer_for, build_messages
+from sleepy_lsp.memory.store import Episode, FixMemory, Offer
+from sleepy_lsp.model.prompt import prompt_messages
+from sleepy_lsp.model.records import ErrorCase, FixRecord, code_window, file_hash
 from trainer.data import (
     IGNORE_INDEX,
-    FixRecord,
-    RenderedError,
     ReplayBuffer,
     collate,
     dedup,
     examples_from_koans,
     examples_from_memory,
     family_counts,
-    first_changed_line,
     read_jsonl,
     render_prompt,
     tokenize_record,
@@ -33,18 +30,24 @@ def tokenizers():
     return {"chat": tiny_tokenizer(), "plain": tiny_tokenizer(chat_template=False)}
 
 
-def test_koan_records_pair_broken_with_solution_and_skip_eval(tmp_path):
+def case(code: str, line: int = 2, error: str = "error[E0596]: cannot borrow `sum` as mutable",
+         family: str = "borrow", rel_path: str = "src/lib.rs") -> ErrorCase:
+    return ErrorCase(error, error[6:11], "error", error.split(": ", 1)[1], rel_path, line, 9, family,
+                     code_window(code, line), file_hash(code))
+
+
+def test_koan_records_pair_broken_with_solution_and_skip_frozen_splits(tmp_path):
     root = tmp_path / "koans"
     write_koan(root, "bc_901", MUT_BROKEN, MUT_SOLUTION, split="train")
     write_koan(root, "bc_902", MUT_BROKEN, MUT_SOLUTION, split="eval")
-    errors = {"bc_901": RenderedError("error[E0596]: cannot borrow `sum` as mutable", 4, "borrow"),
-              "bc_902": RenderedError("error[E0596]: cannot borrow `sum` as mutable", 4, "borrow")}
-    records = examples_from_koans(load_koans(root), errors=errors)
+    write_koan(root, "bc_905", MUT_BROKEN, MUT_SOLUTION, split="holdout")
+    koans = load_koans(root)
+    errors = {k.id: case(k.broken, 4) for k in koans}
+    records = examples_from_koans(koans, errors=errors)
     assert [r.source for r in records] == ["koan:bc_901"]
     record = records[0]
-    assert record.code_after == load_koans(root)[0].solution
-    assert record.answer == answer_for(record.code_before, record.code_after) == "LINE 2:     let mut sum = 0;"
-    assert record.messages() == build_messages(record.error, record.code_before, 4, "borrow", file_name="src/lib.rs")
+    assert record.after.strip().startswith("pub fn total") and "let mut sum = 0;" in record.after
+    assert record.answer == "LINE 2:     let mut sum = 0;" and record.provider == "koan"
 
 
 def test_koan_records_need_a_judge_or_errors(tmp_path):
@@ -56,63 +59,61 @@ def test_koan_records_need_a_judge_or_errors(tmp_path):
 def test_koan_records_render_rustc_errors_with_cargo(tmp_path, judge):
     write_koan(tmp_path / "koans", "bc_904", MUT_BROKEN, MUT_SOLUTION)
     [record] = examples_from_koans(load_koans(tmp_path / "koans"), judge=judge)
-    assert "E0596" in record.error and "-->" in record.error
-    assert record.error_line == 4
+    assert "E0596" in record.case.error and "-->" in record.case.error
+    assert record.case.line == 4 and record.case.rel_path == "src/lib.rs"
 
 
-@dataclass
-class FakeOffer:
-    code_before: str
-    code_after: str
-    error_code: str
-    family: str
-    message: str
+def test_memory_records_are_the_records_the_day_kept(tmp_path):
+    """What the night reads is what the server stored: no field is guessed back."""
+    code = "fn main() {\n    let x = 1;\n    x += 1;\n}\n"
+    fixed = code.replace("let x", "let mut x")
+    accepted = FixRecord.of(case(code), code, fixed, "rustc", "make x mutable", rank=1)
+    manual = FixRecord.of(case(code, error="error[E0308]: mismatched types", family="type_mismatch"), code,
+                          code.replace("1;\n    x", "1u8;\n    x"))
+    with FixMemory.open(tmp_path / "memory.sqlite3") as memory:
+        memory.record_offer(Offer("a", accepted))
+        memory.record_outcome("a", "accepted")
+        memory.record_offer(Offer("r", accepted))
+        memory.record_outcome("r", "rejected")
+        memory.record_manual(Offer("m", manual))
+        memory.record_episode(Episode("day", "bc_906", "borrow", False, "compile", "E0596", code_before=code,
+                                      fix_that_worked=fixed, case=case(code)))
+        records = examples_from_memory(memory)
+    assert sorted(r.source for r in records) == ["memory:accepted", "memory:episode", "memory:manual"]
+    by_source = {r.source: r for r in records}
+    assert by_source["memory:accepted"].case == accepted.case and by_source["memory:accepted"].rank == 1
+    assert by_source["memory:manual"].provider == "user" and by_source["memory:manual"].family == "type_mismatch"
+    assert by_source["memory:episode"].answer == "LINE 2:     let mut x = 1;"
 
 
-@dataclass
-class FakeEpisode:
-    code_before: str
-    fix_that_worked: str
-    error_code: str
-    family: str
+def test_a_training_prompt_and_a_serving_prompt_are_the_same_text(tmp_path):
+    """One prompt builder: the engine asking about an error, and the night training on its record."""
+    from sleepy_lsp.rust.shadow import shadow_of_files
 
-
-class FakeMemory:
-    def accepted_fixes(self, limit: int = 50):
-        return [FakeOffer("a\nb\n", "a\nc\n", "E0308", "type_mismatch", "mismatched types"),
-                FakeOffer("same\n", "same\n", "E0308", "type_mismatch", "no change is no lesson")]
-
-    def episodes(self, passed=None):
-        assert passed is False
-        return [FakeEpisode("x\ny\nz\n", "x\ny\nw\n", "E0382", "borrow")]
-
-
-def test_memory_records_are_read_tolerantly():
-    records = examples_from_memory(FakeMemory())
-    assert [(r.source, r.family, r.error_line) for r in records] == [
-        ("memory:accepted", "type_mismatch", 2), ("memory:episode", "borrow", 3)]
-    assert records[0].error == "error[E0308]: mismatched types"
-    assert records[1].answer == "LINE 3: w"
-    assert examples_from_memory(object()) == []
-
-
-def test_first_changed_line():
-    assert first_changed_line("a\nb\n", "a\nc\n") == 2
-    assert first_changed_line("a\n", "a\nb\n") == 2
+    code = "pub fn total(prices: &[u32]) -> u32 {\n    let sum = 0;\n    for p in prices {\n        sum += p;\n    }\n    sum\n}\n"
+    with shadow_of_files({"Cargo.toml": '[package]\nname = "same"\nversion = "0.1.0"\nedition = "2021"\n',
+                          "src/lib.rs": code}, tmp_path / "target") as shadow:
+        [diagnostic] = shadow.check().errors
+    serving = prompt_messages(ErrorCase.of(diagnostic, "src/lib.rs", code))
+    record = FixRecord.of(ErrorCase.of(diagnostic, "src/lib.rs", code), code, code.replace("let sum", "let mut sum"))
+    write_jsonl(tmp_path / "night.jsonl", [record])
+    [read_back] = read_jsonl(tmp_path / "night.jsonl")
+    assert read_back == record and prompt_messages(read_back.case) == serving
 
 
 def test_dedup_keeps_first_and_ignores_error_wording():
-    a = FixRecord("error[E0382]: long rendering", "x\n", "y\n", "borrow", 1, "koan:bc_1")
-    b = FixRecord("error[E0382]", "x\n", "y\n", "borrow", 1, "memory:episode")
-    c = FixRecord("error[E0382]", "x\n", "z\n", "borrow", 1, "memory:episode")
+    code = "fn f() {\n    let x = 1;\n}\n"
+    a = FixRecord.of(case(code, error="error[E0382]: long rendering"), code, code.replace("x", "y"), source="koan:bc_1")
+    b = FixRecord.of(case(code, error="error[E0382]: short"), code, code.replace("x", "y"), source="memory:episode")
+    c = FixRecord.of(case(code, error="error[E0382]: short"), code, code.replace("x", "z"), source="memory:episode")
     assert dedup([a, b, c]) == [a, c]
 
 
-def test_record_rejects_bad_values():
-    with pytest.raises(ValueError, match="'cooking'"):
-        FixRecord("e", "a", "b", "cooking", 1, "s")
-    with pytest.raises(ValueError, match="error_line 0"):
-        FixRecord("e", "a", "b", "borrow", 0, "s")
+def test_lines_of_another_format_are_skipped(tmp_path):
+    path = tmp_path / "old.jsonl"
+    path.write_text('{"error": "e", "code_before": "a", "code_after": "b", "family": "borrow"}\n')
+    write_jsonl(tmp_path / "new.jsonl", tiny_records(1)[:1])
+    assert read_jsonl(path) == [] and len(read_jsonl(tmp_path / "new.jsonl")) == 1
 
 
 @pytest.mark.parametrize("template", ["chat", "plain"])
@@ -120,7 +121,7 @@ def test_loss_is_on_the_answer_only(tokenizers, template):
     tokenizer = tokenizers[template]
     record = tiny_records(1)[0]
     pair = tokenize_record(tokenizer, record)
-    prompt = render_prompt(tokenizer, record.messages())
+    prompt = render_prompt(tokenizer, prompt_messages(record.case))
     assert tokenizer.decode(pair.input_ids[:pair.prompt_length]) == prompt
     assert all(label == IGNORE_INDEX for label in pair.labels[:pair.prompt_length])
     answer_ids = pair.labels[pair.prompt_length:]

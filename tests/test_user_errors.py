@@ -9,7 +9,9 @@ from pathlib import Path
 import pytest
 from conftest import MUT_BROKEN, MUT_SOLUTION, write_koan
 
-from trainer.data import FixRecord, write_jsonl
+from sleepy_lsp.model.answers import numbered
+from sleepy_lsp.model.records import ErrorCase, FixRecord
+from trainer.data import write_jsonl
 from trainer.tiny import save_tiny
 
 LONG_CODE = "fn main() {\n" + "    let value_with_a_long_name = 1;\n" * 60 + "}\n"
@@ -39,8 +41,9 @@ def tiny_base(tmp_path_factory) -> Path:
 
 def test_a_night_whose_pairs_are_all_too_long(tmp_path, tiny_base):
     data = tmp_path / "long.jsonl"
-    write_jsonl(data, [FixRecord("error[E0384]: cannot assign twice", LONG_CODE, LONG_CODE.replace("let ", "let mut ", 1),
-                                 "borrow", 2, "test")])
+    case = ErrorCase("error[E0384]: cannot assign twice", "E0384", "error", "cannot assign twice", "src/main.rs", 2, 5,
+                     "borrow", numbered(LONG_CODE), "")
+    write_jsonl(data, [FixRecord.of(case, LONG_CODE, LONG_CODE.replace("let ", "let mut ", 1), "rustc", source="test")])
     run = train("run", "--method", "lora", "--max-length", "64", "--base-model", str(tiny_base), "--no-koans",
                 "--no-memory", "--no-eval", "--data", str(data), "--registry", str(tmp_path / "adapters"),
                 "--work-dir", str(tmp_path / "work"), "--rank", "4", "--max-steps", "1")

@@ -1,233 +1,89 @@
 """Tonight's training data: fix records, chat-formatted pairs with loss on the answer only, and the replay buffer.
 
-A fix record is what the day left behind: a rendered rustc error, the code
-before and the code after (an accepted fix, or for a koan the reference
-solution). Every pair is rendered with the fix engine's own prompt
-(`sleepy_lsp.prompt.build_messages`) and answer format (`answer_for`), so the
-model is trained on exactly what it is asked at serving time.
+A lesson is a FixRecord (sleepy_lsp.model.records), the same record the day
+kept: the error as the model is shown it and the fix, from a fix the user
+accepted or wrote, a day episode, or a koan's reference solution. Every pair is
+the engine's own prompt for the record's case (`prompt_messages`) followed by
+its answer, so the model is trained on exactly what it is asked at serving time.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import random
 import re
 from collections import Counter
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
-from sleepy_lsp.benchmark.koans import Koan
-from sleepy_lsp.model.prompt import answer_for, build_messages
-from sleepy_lsp.rust.diagnostics import Diagnostic
-from sleepy_lsp.rust.families import classify
+from sleepy_lsp.benchmark.koans import LESSON_SPLIT, Koan
+from sleepy_lsp.memory.store import FixMemory
+from sleepy_lsp.model.prompt import prompt_messages
+from sleepy_lsp.model.records import ErrorCase, FixRecord
 from sleepy_lsp.vocabulary import FAMILIES
 
 IGNORE_INDEX = -100  # label value the loss skips: every prompt token gets it
 PLAIN_TEMPLATE_ROLES = {"system": "### System", "user": "### User", "assistant": "### Assistant"}
+JSON_FORMAT = 2  # fix records as JSON lines (replay buffer, --data files); other lines are skipped
 
 
-@dataclass(frozen=True)
-class FixRecord:
-    """One lesson: an error, the code it was reported on and the code that fixed it.
-
-    Args:
-        error: the rendered rustc error, as the engine puts it into the prompt.
-        code_before: the file as it was when the error was reported.
-        code_after: the same file once fixed.
-        family: the error family (one of sleepy_lsp.families.FAMILIES).
-        error_line: 1-based line of the error's primary span.
-        source: where it came from, e.g. "koan:bc_004" or "memory:accepted".
-        file_name: the file's path in its crate, shown in the prompt.
-    """
-
-    error: str
-    code_before: str
-    code_after: str
-    family: str
-    error_line: int
-    source: str
-    file_name: str = "src/main.rs"
-
-    def __post_init__(self) -> None:
-        if self.family not in FAMILIES:
-            raise ValueError(f"family {self.family!r} is not one of {', '.join(FAMILIES)}")
-        if self.error_line < 1:
-            raise ValueError(f"error_line {self.error_line} must be 1 or more")
-
-    @property
-    def key(self) -> str:
-        """A content hash used for deduplication: the same code and the same fix are the same lesson.
-
-        The error text is left out on purpose: the fix memory stores an error
-        code where a koan run has rustc's full rendering, and both describe
-        one lesson.
-        """
-        digest = hashlib.sha1("\x00".join((self.file_name, self.code_before, self.code_after)).encode("utf-8"))
-        return digest.hexdigest()
-
-    @property
-    def answer(self) -> str:
-        """The target answer in the engine's one-line-edit format."""
-        return answer_for(self.code_before, self.code_after)
-
-    def messages(self) -> list[dict[str, str]]:
-        """The chat prompt the engine would send for this error."""
-        return build_messages(self.error, self.code_before, self.error_line, self.family, file_name=self.file_name)
-
-    def to_json(self) -> dict[str, Any]:
-        return asdict(self)
-
-    @classmethod
-    def from_json(cls, raw: Mapping[str, Any]) -> "FixRecord":
-        """A record from its JSON form; unknown keys (from newer versions) are ignored."""
-        names = {f for f in cls.__dataclass_fields__}
-        return cls(**{k: v for k, v in raw.items() if k in names})
-
-
-@dataclass(frozen=True)
-class RenderedError:
-    """The first compiler error of a broken file, as the prompt shows it.
-
-    Args:
-        text: rustc's rendered message.
-        line: 1-based line of its primary span.
-        family: the family classify() gives it.
-    """
-
-    text: str
-    line: int
-    family: str
-
-
-def render_error(diagnostic: Diagnostic) -> RenderedError:
-    """The prompt's view of one diagnostic: rustc's rendered text, its line and family.
-
-    Args:
-        diagnostic: a parsed rustc error.
-    """
-    text = (diagnostic.rendered or diagnostic.message).strip()  # what the engine's ModelProvider shows
-    span = diagnostic.primary_span
-    return RenderedError(text, span.line_start if span else 1, classify(diagnostic))
-
-
-def first_error(koan: Koan, judge: Any) -> RenderedError | None:
-    """Run `cargo check` on the koan's broken code in a judge shadow and render its first error.
+def first_error(koan: Koan, judge: Any) -> ErrorCase | None:
+    """Run `cargo check` on the koan's broken code in a judge shadow: its first error, as the model is shown it.
 
     Args:
         koan: the koan whose broken code is checked.
-        judge: a sleepy_lsp.judge.Judge.
+        judge: a sleepy_lsp.benchmark.judge.Judge.
     """
     with judge.shadow(koan) as shadow:
         checked = shadow.check()
-    return render_error(checked.errors[0]) if checked.errors else None
+    return ErrorCase.of(checked.errors[0], koan.source_rel, koan.broken) if checked.errors else None
 
 
 def examples_from_koans(koans: Iterable[Koan], judge: Any = None,
-                        errors: Mapping[str, RenderedError] | None = None) -> list[FixRecord]:
+                        errors: Mapping[str, ErrorCase] | None = None) -> list[FixRecord]:
     """Fix records from train-split koans: broken code -> reference solution.
 
-    Eval-split koans are skipped, because the frozen benchmark is never a lesson.
+    Eval- and holdout-split koans are skipped, because a frozen benchmark is never a lesson.
     The family is the koan's own label, which is what the gate scores by.
 
     Args:
-        koans: koans to learn from (eval-split ones are ignored).
-        judge: a Judge used to obtain each koan's rendered error with `cargo check`;
+        koans: koans to learn from (others than the train split's are ignored).
+        judge: a Judge used to obtain each koan's first error with `cargo check`;
             needed only for koans missing from `errors`.
-        errors: already rendered errors by koan id (skips cargo for those).
+        errors: already checked first errors by koan id (skips cargo for those).
     """
     errors = dict(errors or {})
     records = []
     for koan in koans:
-        if koan.split != "train":
+        if koan.split != LESSON_SPLIT:
             continue
-        rendered = errors.get(koan.id)
-        if rendered is None:
+        case = errors.get(koan.id)
+        if case is None:
             if judge is None:
-                raise ValueError(f"koan {koan.id!r} has no rendered error and no judge was given to obtain one")
-            rendered = first_error(koan, judge)
-        if rendered is None or koan.broken == koan.solution:
+                raise ValueError(f"koan {koan.id!r} has no checked error and no judge was given to obtain one")
+            case = first_error(koan, judge)
+        if case is None or koan.broken == koan.solution:
             continue
-        records.append(FixRecord(rendered.text, koan.broken, koan.solution, koan.family, rendered.line,
-                                 f"koan:{koan.id}", koan.source_rel))
+        case = replace(case, family=koan.family)
+        records.append(FixRecord.of(case, koan.broken, koan.solution, "koan", f"koan {koan.id}",
+                                    source=f"koan:{koan.id}"))
     return records
 
 
-def _field(record: Any, *names: str, default: Any = None) -> Any:
-    """The first attribute (or mapping key) of record among names that is set."""
-    for name in names:
-        value = record.get(name) if isinstance(record, Mapping) else getattr(record, name, None)
-        if value not in (None, ""):
-            return value
-    return default
-
-
-def record_from_memory(raw: Any, source: str) -> FixRecord | None:
-    """One fix-memory record as a FixRecord, or None when it lacks a before/after pair.
-
-    The store's record types may still change, so every field is read tolerantly.
+def examples_from_memory(memory: FixMemory, limit: int = 100_000) -> list[FixRecord]:
+    """Fix records from the fix memory: the fixes the user accepted or wrote, and the failed day episodes
+    with the fix that worked, each kept in the memory as the record it is.
 
     Args:
-        raw: an episode or accepted fix from sleepy_lsp.store.FixMemory.
-        source: the source label to give it.
+        memory: the fix memory.
+        limit: the most fixes to read.
     """
-    before = _field(raw, "code_before")
-    after = _field(raw, "code_after", "fix_that_worked")
-    if not isinstance(before, str) or not isinstance(after, str) or before == after:
-        return None
-    error = _field(raw, "rendered", "error", "message", default="")
-    code = _field(raw, "error_code")
-    if code and f"[{code}]" not in error:
-        error = f"error[{code}]: {error}".strip()
-    family = _field(raw, "family", default="other")
-    return FixRecord(
-        error=error,
-        code_before=before,
-        code_after=after,
-        family=family if family in FAMILIES else "other",
-        error_line=max(1, int(_field(raw, "error_line", "line", default=0) or first_changed_line(before, after))),
-        source=source,
-        file_name=_field(raw, "file_name", "rel_path", default="src/main.rs"),
-    )
-
-
-def first_changed_line(before: str, after: str) -> int:
-    """The 1-based number of the first line that differs: where a fix without a recorded error line acted.
-
-    Args:
-        before: the code before the fix.
-        after: the code after it.
-    """
-    old, new = before.splitlines(), after.splitlines()
-    for number, (a, b) in enumerate(zip(old, new), start=1):
-        if a != b:
-            return number
-    return min(len(old), len(new)) + 1
-
-
-def _call_tolerantly(produce: Any, **preferred: Any) -> list[Any]:
-    """produce(**preferred), or produce() when it takes no such arguments; [] when it is missing."""
-    if not callable(produce):
-        return []
-    try:
-        return list(produce(**preferred))
-    except TypeError:
-        return list(produce())
-
-
-def examples_from_memory(memory: Any, limit: int = 100_000) -> list[FixRecord]:
-    """Fix records from the fix memory: accepted fixes, and failed day episodes with the fix that worked.
-
-    Args:
-        memory: a sleepy_lsp.store.FixMemory (anything with accepted_fixes() and/or episodes()).
-        limit: the most accepted fixes to read.
-    """
-    found = [(raw, "memory:accepted") for raw in _call_tolerantly(getattr(memory, "accepted_fixes", None), limit=limit)]
-    found += [(raw, "memory:episode") for raw in _call_tolerantly(getattr(memory, "episodes", None), passed=False)]
-    records = (record_from_memory(raw, source) for raw, source in found)
-    return [r for r in records if r is not None]
+    records = [replace(offer.record, source=f"memory:{outcome}")
+               for offer, outcome in memory.fixes_by_outcome(("accepted", "manual"), limit=limit)]
+    episodes = (episode.record() for episode in memory.episodes(passed=False))
+    return records + [replace(r, source="memory:episode") for r in episodes if r is not None]
 
 
 def dedup(records: Iterable[FixRecord]) -> list[FixRecord]:
@@ -267,7 +123,7 @@ def render_prompt(tokenizer: Any, messages: Sequence[Mapping[str, str]]) -> str:
 
     Args:
         tokenizer: a Hugging Face tokenizer.
-        messages: chat messages from build_messages().
+        messages: chat messages from prompt_messages().
     """
     if getattr(tokenizer, "chat_template", None):
         return tokenizer.apply_chat_template(list(messages), tokenize=False, add_generation_prompt=True)
@@ -323,7 +179,7 @@ def tokenize_record(tokenizer: Any, record: FixRecord, max_length: int = 1024) -
     """
     if max_length < 8:
         raise ValueError(f"max_length {max_length} is too small: use at least 8 tokens")
-    messages = record.messages()
+    messages = prompt_messages(record.case)
     prompt_ids = tokenizer(render_prompt(tokenizer, messages), add_special_tokens=False)["input_ids"]
     answer_ids = tokenizer(render_answer(tokenizer, messages, record.answer), add_special_tokens=False)["input_ids"]
     if len(prompt_ids) >= max_length - 1:
@@ -375,8 +231,20 @@ def write_jsonl(path: Path, records: Iterable[FixRecord]) -> None:
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     with tmp.open("w", encoding="utf-8") as out:
         for record in records:
-            out.write(json.dumps(record.to_json(), ensure_ascii=False) + "\n")
+            out.write(json.dumps(record_to_json(record), ensure_ascii=False) + "\n")
     tmp.replace(path)
+
+
+def record_to_json(record: FixRecord) -> dict[str, Any]:
+    return {"format": JSON_FORMAT, **asdict(record)}
+
+
+def record_from_json(raw: Mapping[str, Any]) -> FixRecord:
+    """A record from its JSON form; ValueError for another format (an older sleepy-coder's lines)."""
+    if raw.get("format") != JSON_FORMAT:
+        raise ValueError(f"not a format-{JSON_FORMAT} fix record")
+    fields = {k: v for k, v in raw.items() if k != "format"}
+    return FixRecord(**fields | {"case": ErrorCase(**fields["case"])})
 
 
 def read_jsonl(path: Path) -> list[FixRecord]:
@@ -388,8 +256,8 @@ def read_jsonl(path: Path) -> list[FixRecord]:
     records = []
     for line in Path(path).read_text(encoding="utf-8").splitlines():
         try:
-            records.append(FixRecord.from_json(json.loads(line)))
-        except (ValueError, TypeError):
+            records.append(record_from_json(json.loads(line)))
+        except (ValueError, TypeError, KeyError):
             continue
     return records
 

@@ -13,18 +13,10 @@ from typing import TYPE_CHECKING, Any, Callable
 
 from sleepy_lsp.benchmark.koans import load_koans
 from sleepy_lsp.memory.store import FixMemory
+from sleepy_lsp.model.records import FixRecord
 from sleepy_lsp.vocabulary import ALL_FAMILIES
 
-from .data import (
-    FixRecord,
-    ReplayBuffer,
-    dedup,
-    examples_from_koans,
-    examples_from_memory,
-    family_counts,
-    first_error,
-    read_jsonl,
-)
+from .data import ReplayBuffer, dedup, examples_from_koans, examples_from_memory, family_counts, first_error, read_jsonl
 
 if TYPE_CHECKING:
     from .night import NightPlan
@@ -54,7 +46,7 @@ def memory_records(path: Path | None, log: Log) -> list[FixRecord]:
         path: the database (None: the user's).
         log: notes.
     """
-    with FixMemory.open_existing(path) as memory:
+    with FixMemory.open_existing(path, read_only=True) as memory:
         if not memory.enabled:
             log("there is no fix memory yet: training on koans and data files only")
             return []

@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from .data import FixRecord
+from sleepy_lsp.model.records import ErrorCase, FixRecord, code_window, file_hash
 
 SPECIAL_TOKENS = ("<|endoftext|>", "<|im_start|>", "<|im_end|>")
 CHATML_TEMPLATE = (
@@ -26,7 +26,7 @@ def _corpus() -> list[str]:
 
     texts = [SYSTEM, *FAMILY_HINTS.values()]
     for record in tiny_records(8):
-        texts += [user_message(record.error, record.code_before, record.error_line, record.family), record.answer]
+        texts += [user_message(record.case), record.answer]
     return texts
 
 
@@ -124,6 +124,8 @@ def tiny_records(per_family: int = 3, families: tuple[str, ...] = ("borrow", "re
         before, after, error, line = _TEMPLATES[family]
         for i in range(per_family):
             values = {"v": names[i % len(names)], "w": f"w{i}", "n": 10 + i}
-            records.append(FixRecord(error.format(**values), before.format(**values), after.format(**values),
-                                     family, line, f"tiny:{family}:{i}"))
+            code, rendered = before.format(**values), error.format(**values)
+            case = ErrorCase(rendered, rendered[6:11], "error", rendered.split(": ", 1)[1], "src/main.rs", line, 5,
+                             family, code_window(code, line), file_hash(code))
+            records.append(FixRecord.of(case, code, after.format(**values), "tiny", source=f"tiny:{family}:{i}"))
     return records

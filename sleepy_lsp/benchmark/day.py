@@ -44,7 +44,7 @@ def run_day(judge: Judge, koans: list[Koan], engine: FixEngine | None, store: Fi
             day=day, koan_id=koan.id, family=koan.family, passed=result.passed, stage=result.stage,
             error_code=koan.error_codes[0] if koan.error_codes else "", strategy=strategy, model=model,
             adapter=adapter, code_before=koan.broken, candidate=result.candidate,
-            fix_that_worked=result.candidate if result.passed else koan.solution))
+            fix_that_worked=result.candidate if result.passed else koan.solution, case=result.case))
         if on_done:
             on_done(result)
 

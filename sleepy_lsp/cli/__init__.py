@@ -21,10 +21,12 @@ from ..benchmark.day import run_day
 from ..benchmark.evaluate import compare, evaluate, load_results, summarise, write_json
 from ..benchmark.judge import Judge
 from ..benchmark.koans import DEFAULT_KOANS, LESSON_SPLIT, SPLITS, load_koan, load_koans
+from ..engine.engine import TestPolicy
 from ..engine.strategies import build_engine
 from ..errors import SleepyError
 from ..memory.index import MemoryIndex
 from ..memory.store import FixMemory
+from ..memory.teaching import crate_file, lesson
 from ..model.adapters import champion_adapters
 from ..model.backends import make_backend
 from ..model.catalog import MODELS, find, local_path, pull
@@ -213,8 +215,15 @@ def day_command(koans_dir: Path, strategy: str, backend: str, model_path: str | 
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @engine_options
 @click.option("--apply", is_flag=True, help="Write the best verified fixes into the file.")
+@click.option("--allow-risky", is_flag=True,
+              help="With --apply, also take a fix that adds a panic, drops code or changes an API when it is all "
+                   "there is.")
+@click.option("--tests/--no-tests", "run_tests", default=True, show_default=True,
+              help="Run the crate's tests on the fixes that compile; a fix that breaks one is dropped.")
+@click.option("--test-budget", type=click.FloatRange(min=1), default=60, show_default=True,
+              help="Seconds one test run may take.")
 def fix_command(path: Path, strategy: str, backend: str, model_path: str | None, adapters_dir: Path | None,
-                db_path: Path | None, apply: bool) -> None:
+                db_path: Path | None, apply: bool, allow_risky: bool, run_tests: bool, test_budget: float) -> None:
     """Print verified fixes for the errors in a Rust file of any cargo project, as unified diffs."""
     crate = find_crate(path.resolve())
     if crate is None:
@@ -223,6 +232,7 @@ def fix_command(path: Path, strategy: str, backend: str, model_path: str | None,
     remove_stale_temporaries(path)  # what a killed `fix --apply` left beside the file
     code = read_source(path)
     engine = make_engine(strategy if strategy != "none" else "rustc", backend, model_path, adapters_dir, db_path)
+    tests = TestPolicy(budget=test_budget) if run_tests else None
     pool = ShadowPool(crate.workspace_root, target_dir_for(cache_root(), crate, "fix"), 1)
     with pool.shadow(member=crate.root) as shadow:
         shadow.write(rel, code)
@@ -232,19 +242,66 @@ def fix_command(path: Path, strategy: str, backend: str, model_path: str | None,
             console.print(f"No errors in {rel}.")
             return
         if apply:
-            result = engine.repair(shadow, rel, code)
+            with err_console.status("fixing (with the crate's tests)" if tests else "fixing"):
+                result = engine.repair(shadow, rel, code, allow_risky=allow_risky, tests=tests)
             if result.fixes:
                 write_if_unchanged(path, code, result.code)
-            console.print(f"Applied {len(result.fixes)} verified fix(es) to {rel}; {len(result.remaining)} error(s) left.")
+            console.print(f"Applied {len(result.fixes)} verified fix(es) to {rel}; {len(result.remaining)} error(s) "
+                          "left." + ("" if allow_risky else " Risky fixes are left out (--allow-risky takes them)."))
             return
-        for diagnostic in errors:
+        with progress_bar("fixing", len(errors)) as advance:
+            found = []
+            for diagnostic in errors:
+                fixes = engine.fixes(shadow, rel, code, before, diagnostic)
+                found.append((diagnostic, engine.test(shadow, fixes, tests) if tests else fixes))
+                advance()
+        for diagnostic, fixes in found:
             console.print(f"[bold]{diagnostic.code or ''} {diagnostic.message}[/bold]", highlight=False, soft_wrap=True)
-            verified = [f for f in engine.fixes(shadow, rel, code, before, diagnostic) if f.verified]
+            verified = [f for f in fixes if f.verified]
             if not verified:
                 console.print("  no verified fix")
             for fix in verified:
-                console.print(f"  {fix.title} ({fix.provider}, compiles)", highlight=False, markup=False, soft_wrap=True)
+                notes = [r.reason for r in fix.risks or ()] + ([fix.tests.label] if fix.tests else [])
+                console.print(f"  {fix.title} ({fix.provider}, compiles{''.join(', ' + n for n in notes)})",
+                              highlight=False, markup=False, soft_wrap=True)
                 console.print(fix.diff(), highlight=False, markup=False, soft_wrap=True)
+
+
+@cli.command("teach")
+@click.argument("before", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("after", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--crate", "crate_dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="The crate the file belongs to [default: the crate around AFTER].")
+@click.option("--file", "file", help="The file of the crate BEFORE and AFTER are versions of, e.g. src/lib.rs "
+                                     "[default: whichever of them lies in the crate].")
+@click.option("--db", "db_path", type=click.Path(path_type=Path), help="The fix memory [default: the user's].")
+def teach_command(before: Path, after: Path, crate_dir: Path | None, file: str | None, db_path: Path | None) -> None:
+    """Teach sleepy a fix: BEFORE is a file with rustc errors, AFTER the same file fixed.
+
+    Each error of the crate with BEFORE in place that is gone with AFTER in place is recorded
+    as a fix you wrote; cargo checks both in a copy of the crate, never in your files.
+    """
+    crate = find_crate((crate_dir / "Cargo.toml").resolve() if crate_dir else after.resolve())
+    if crate is None:
+        raise SleepyError(f"{crate_dir or after} is not inside a cargo project: no Cargo.toml above it; "
+                          "pass the crate with --crate DIR.")
+    rel = crate_file(before, after, crate, file)
+    old, new = read_source(before), read_source(after)
+    pool = ShadowPool(crate.workspace_root, target_dir_for(cache_root(), crate, "teach"), 1)
+    with err_console.status("checking both versions"), pool.shadow(member=crate.root) as shadow:
+        taught = lesson(shadow, crate, rel, old, new)
+    with FixMemory.open(db_path) as store:
+        if not store.enabled:
+            raise SleepyError("Telemetry is switched off, so there is no fix memory to teach: unset SLEEPY_TELEMETRY.")
+        for offer in taught.fixes:
+            store.record_manual(offer)
+    for offer in taught.fixes:
+        case = offer.record.case
+        console.print(f"taught: {case.code} {case.message} ({case.rel_path}:{case.line})", highlight=False,
+                      markup=False, soft_wrap=True)
+    if taught.remaining:
+        console.print(f"{len(taught.remaining)} error(s) of BEFORE are still in AFTER and taught nothing.")
+    console.print(f"Recorded {len(taught.fixes)} fix(es) in {store.path}.")
 
 
 @cli.group()

@@ -118,7 +118,9 @@ def review_tables(review: Review) -> list[Table]:
     return [
         tally_table("Offers", "window", [("all", review.totals)]),
         tally_table("Offers by family", "family", [(k, t) for k, t in review.by_family.items() if t.offers]),
-        tally_table("Offers by provider", "provider", [(k, t) for k, t in review.by_provider.items() if t.offers]),
+        tally_table("Offers by provider", "provider",
+                    [(k, t) for k, t in review.by_provider.items() if t.offers or t.manual]),
+        tally_table("Offers by what vouched for them", "checked", [(k, t) for k, t in review.by_check.items() if t.offers]),
         tally_table("Offers by model and adapter", "model / adapter",
                     [(model_label(*key), t) for key, t in review.by_model.items()]),
         tally_table("Offers per day", "day", list(review.by_day.items())),

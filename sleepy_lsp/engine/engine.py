@@ -15,14 +15,16 @@ import time
 import uuid
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Mapping, Protocol, Sequence
+from typing import Callable, Mapping, Protocol, Sequence
 
-from ..model.prompt import answer_for
+from ..model.answers import answer_for
+from ..repair.risk import Risk, assess
 from ..rust.diagnostics import Diagnostic
 from ..rust.edits import TextEdit, apply_edits, compose
 from ..rust.families import classify
 from ..rust.shadow import CheckResult, ShadowCrate
 from ..vocabulary import PROVIDERS
+from .project_tests import TestRun, run_tests
 
 
 @dataclass(frozen=True)
@@ -78,6 +80,9 @@ class Fix:
     family: str
     checked: bool = False
     verified: bool = False
+    risks: tuple[Risk, ...] | None = None  # None until assessed; empty for a clean fix
+    tests: TestRun | None = None  # the project's tests on the fixed crate, once they ran
+    habit: int = 0  # how much the user's own fixes vouch for this change (learned patterns that make it)
     errors_left: int = 0
     rounds: int = 1
     model: str | None = None
@@ -91,6 +96,14 @@ class Fix:
            errors_left: int = 0) -> "Fix":
         return cls(rel_path, code, candidate.edits, candidate.provider, candidate.title, diagnostic, family,
                    errors_left=errors_left, model=candidate.model, adapter=candidate.adapter)
+
+    @property
+    def risky(self) -> bool:
+        return bool(self.risks)
+
+    def assess(self) -> None:
+        """Judge what the edits do to the program (repair.risk): a panic added, code removed, an API changed."""
+        self.risks = tuple(assess(self.old_text, self.edits))
 
     @property
     def candidate(self) -> Candidate:
@@ -140,9 +153,36 @@ def is_verified(addressed: Diagnostic, before: CheckResult, after: CheckResult) 
     return cleared(addressed, before, after) and not new_errors(before, after)
 
 
+# How far the project's tests vouch for a fix: passing tests first, untested next, unknown outcomes after.
+_TESTS_ORDER = {"passed": 0, None: 1, "no_tests": 1, "cancelled": 2, "timed_out": 2, "not_built": 2, "failed": 3}
+
+
 def rank(fixes: list[Fix]) -> list[Fix]:
-    """Verified first, then fewer errors left, then smaller diff, then rustc before memory before model."""
-    return sorted(fixes, key=lambda f: (not f.verified, f.errors_left, f.diff_size, _provider_order(f.provider)))
+    """Verified first; among them clean before risky, then the user's habit (the change their own fixes
+    taught), then what the tests said, then fewer errors left, smaller diff, and rustc before memory
+    before model."""
+    return sorted(fixes, key=lambda f: (not f.verified, f.risky, -f.habit,
+                                        _TESTS_ORDER[f.tests.status if f.tests else None],
+                                        f.errors_left, f.diff_size, _provider_order(f.provider)))
+
+
+# Says how much the user's own fixes vouch for a fix (the fix memory's habit): 0 when they do not.
+Habit = Callable[[Fix], int]
+
+
+@dataclass(frozen=True)
+class TestPolicy:
+    """How fixes that compile are run against the project's tests.
+
+    Args:
+        budget: seconds one test run (build included) may take.
+        most: fixes tested per error, best first, until one passes.
+        known_failing: tests already failing before the fix (they break nothing).
+    """
+
+    budget: float = 60.0
+    most: int = 3
+    known_failing: frozenset[str] = frozenset()
 
 
 def _provider_order(provider: str) -> int:
@@ -154,6 +194,7 @@ class RepairResult:
     code: str
     fixes: list[Fix]
     remaining: list[Diagnostic]
+    found: list[Diagnostic] = field(default_factory=list)  # the file's errors before any fix
 
     @property
     def fixed(self) -> bool:
@@ -164,11 +205,12 @@ class FixEngine:
     """Asks providers for candidates and keeps the ones the compiler accepts."""
 
     def __init__(self, providers: list[Provider], max_candidates: int = 8, max_rounds: int = 3,
-                 verify: bool = True) -> None:
+                 verify: bool = True, habit: Habit | None = None) -> None:
         self.providers = providers
         self.max_candidates = max_candidates
         self.max_rounds = max_rounds
         self.verify = verify
+        self.habit = habit
 
     def candidates(self, ctx: FixContext) -> list[Candidate]:
         """Every provider's candidates in provider order, duplicates and no-ops dropped."""
@@ -208,6 +250,8 @@ class FixEngine:
                 if cancel is not None and cancel.is_set():
                     break
                 fix = self._verify(shadow, ctx, before, candidate)
+                if self.habit is not None and fix.verified:
+                    fix.habit = self.habit(fix)  # whoever proposed it: a duplicate by text was dropped
                 fix.latency_ms = (time.monotonic() - started) * 1000
                 fixes.append(fix)
         finally:
@@ -216,14 +260,42 @@ class FixEngine:
 
     def _verify(self, shadow: ShadowCrate, ctx: FixContext, before: CheckResult, candidate: Candidate) -> Fix:
         fix = Fix.of(candidate, ctx.rel_path, ctx.code, ctx.diagnostic, ctx.family, len(before.errors))
-        if not self.verify:
-            return fix
-        edits, after, rounds = self._follow(shadow, ctx, candidate.edits, before)
-        fix.edits, fix.after, fix.rounds = edits, after, rounds
-        fix.checked = True
-        fix.errors_left = len(after.errors)
-        fix.verified = is_verified(ctx.diagnostic, before, after)
+        if self.verify:
+            edits, after, rounds = self._follow(shadow, ctx, candidate.edits, before)
+            fix.edits, fix.after, fix.rounds = edits, after, rounds
+            fix.checked = True
+            fix.errors_left = len(after.errors)
+            fix.verified = is_verified(ctx.diagnostic, before, after)
+        fix.assess()
         return fix
+
+    def test(self, shadow: ShadowCrate, fixes: list[Fix], policy: TestPolicy,
+             cancel: threading.Event | None = None) -> list[Fix]:
+        """Run the project's tests on the best verified fixes until one passes; a fix that breaks a test
+        is dropped. The fixes, ranked again; the shadow's file is restored afterwards.
+
+        Args:
+            shadow: the crate copy the fixes compiled in.
+            fixes: one error's fixes, ranked.
+            policy: the time budget, how many to try, and the tests already failing.
+            cancel: stops the work when set.
+        """
+        if not fixes:
+            return fixes
+        kept = list(fixes)
+        try:
+            for fix in [f for f in fixes if f.verified][: policy.most]:
+                if cancel is not None and cancel.is_set():
+                    break
+                shadow.write(fix.rel_path, fix.new_text)
+                fix.tests = run_tests(shadow, policy.budget, cancel)
+                if fix.tests.broken(policy.known_failing):
+                    kept.remove(fix)
+                elif fix.tests.status in ("passed", "no_tests", "not_built", "timed_out"):
+                    break  # passing, or nothing more the tests can say about the others
+        finally:
+            shadow.write(fixes[0].rel_path, fixes[0].old_text)
+        return rank(kept)
 
     def _follow(self, shadow: ShadowCrate, ctx: FixContext, edits: tuple[TextEdit, ...], before: CheckResult):
         """Check the edits; when they clear their error but reveal new ones, repair those too (multi-turn)."""
@@ -259,23 +331,42 @@ class FixEngine:
         return None
 
     def repair(self, shadow: ShadowCrate, rel_path: str, code: str, max_steps: int = 6,
-               cancel: threading.Event | None = None) -> RepairResult:
-        """Fix a whole file, error after error, taking the best verified fix each time."""
+               cancel: threading.Event | None = None, allow_risky: bool = False,
+               tests: TestPolicy | None = None) -> RepairResult:
+        """Fix a whole file, error after error, taking the best verified fix each time.
+
+        Args:
+            shadow: a crate copy to work in.
+            rel_path: the file's path in the crate.
+            code: the file's text.
+            max_steps: the most fixes applied.
+            cancel: stops the work when set.
+            allow_risky: also take a fix that adds a panic, drops code or changes an API when no clean one exists.
+            tests: run the project's tests on the fixes that compile, dropping those that break one.
+        """
         shadow.write(rel_path, code)
         current = shadow.check(cancel)
+        found = [d for d in current.errors if _in_file(d, rel_path)]
         applied: list[Fix] = []
+
+        def best_for(diagnostic: Diagnostic) -> Fix | None:
+            fixes = self.fixes(shadow, rel_path, code, current, diagnostic, cancel)
+            if tests is not None:
+                fixes = self.test(shadow, fixes, tests, cancel)
+            return next((f for f in fixes[:1] if f.verified and (allow_risky or not f.risky)), None)
+
         for _ in range(max_steps):
             targets = [d for d in current.errors if _in_file(d, rel_path)]
-            best = next((f for d in targets
-                         for f in self.fixes(shadow, rel_path, code, current, d, cancel)[:1] if f.verified), None)
+            best = next((f for f in map(best_for, targets) if f is not None), None)
             if best is None:
                 break
             applied.append(best)
             code, current = best.new_text, best.after
+            shadow.write(rel_path, code)
             if not current.errors:
                 break
         shadow.write(rel_path, code)
-        return RepairResult(code, applied, current.errors)
+        return RepairResult(code, applied, current.errors, found)
 
 
 def _in_file(diagnostic: Diagnostic, rel_path: str) -> bool:

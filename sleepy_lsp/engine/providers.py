@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Callable, Sequence
 
 from ..memory.index import MemoryIndex
+from ..model.answers import LineEdit, line_text_edits, parse_answer
 from ..model.backends import Backend
-from ..model.prompt import Example, LineEdit, build_messages, line_text_edits, parse_answer
+from ..model.prompt import prompt_messages
+from ..model.records import ErrorCase, FixRecord
 from ..repair.rustc_notes import note_candidates
 from ..repair.rustc_suggestions import Suggestion, everywhere, rustc_candidates
 from ..rust.diagnostics import Diagnostic
@@ -55,7 +57,8 @@ def rustc_fixes(diagnostic: Diagnostic, rel_path: str, text: str, errors: Sequen
 
 
 class PatternProvider:
-    """Fix patterns mined from accepted fixes, applied directly where they match."""
+    """Fix patterns learned from the user's fixes, applied where they match near the error: at the error
+    itself, and once more at every alike error of the file as one fix."""
 
     name = "memory"
 
@@ -64,15 +67,26 @@ class PatternProvider:
         self.limit = limit
 
     def propose(self, ctx: FixContext) -> list[Candidate]:
+        span = ctx.diagnostic.primary_span
+        if span is None or not ctx.diagnostic.code:
+            return []
+        book = self.memory.patterns
         found = []
-        for edits, pattern in self.memory.patterns.apply(ctx.diagnostic.code, ctx.code)[: self.limit]:
-            title = f"memory ({pattern.accepted}× accepted): {describe(edits)}"
-            found.append(Candidate(line_text_edits(ctx.code, edits), "memory", title))
-        return found
+        alike = sorted({d.primary_span.line_start for d in ctx.errors
+                        if d.code == ctx.diagnostic.code and d.primary_span is not None
+                        and d.primary_span.file_name == span.file_name and d.primary_span.line_start != span.line_start})
+        for application in book.apply(ctx.diagnostic.code, ctx.code, span.line_start, self.limit):
+            title = f"memory ({application.pattern.uses()}): `{application.snippet[:80]}`"
+            found.append(Candidate(application.edits, "memory", title))
+            wider = book.everywhere(application, ctx.code, alike) if alike and len(found) == 1 else None
+            if wider is not None:
+                count = len(wider.edits)
+                found.append(Candidate(wider.edits, "memory", f"{title} at {count} alike errors"))
+        return found[: self.limit]
 
 
-# Looks up worked examples for a prompt: (diagnostic, family, code) -> examples.
-ExampleSource = Callable[[FixContext], list[Example]]
+# Looks up worked examples for a prompt: the fixes most like this one.
+ExampleSource = Callable[[FixContext], list[FixRecord]]
 
 
 class ModelProvider:
@@ -89,10 +103,8 @@ class ModelProvider:
         self.max_tokens = max_tokens
 
     def propose(self, ctx: FixContext) -> list[Candidate]:
-        span = ctx.diagnostic.primary_span
         examples = self.examples(ctx) if self.examples else []
-        messages = build_messages(ctx.diagnostic.rendered or ctx.diagnostic.message, ctx.code,
-                                  span.line_start if span else 1, ctx.family, examples, ctx.rel_path)
+        messages = prompt_messages(ErrorCase.of(ctx.diagnostic, ctx.rel_path, ctx.code), examples)
         answers = self.backend.generate(messages, n=self.samples, temperature=self.temperature,
                                         max_tokens=self.max_tokens, family=ctx.family, cancel=ctx.cancel)
         found = []

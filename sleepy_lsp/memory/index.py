@@ -1,7 +1,8 @@
 """What the engine learns at once, by day: worked examples and fix patterns from the fix memory.
 
-Both come from fixes known to be good: offers the user accepted, and day-cycle
-episodes (a koan's failure paired with the fix that worked). Reading the memory
+Both come from fixes known to be good: fixes the user accepted or wrote by hand,
+and day-cycle episodes (a koan's first error paired with the fix that worked).
+Fixes the user rejected demote the patterns that make them. Reading the memory
 never writes to it, so evaluating never teaches.
 """
 
@@ -10,10 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from ..model.prompt import Example, answer_for, numbered
+from ..model.records import FixRecord
 from ..rust.diagnostics import Diagnostic
 from .patterns import PatternBook
 from .similarity import similarity
+
+NEIGHBOURHOOD = 3  # lines each side of an error compared with an example's changed lines
 
 
 class ErrorSite(Protocol):
@@ -24,58 +27,72 @@ class ErrorSite(Protocol):
     code: str
 
 
-@dataclass(frozen=True)
-class KnownFix:
-    error_code: str
-    family: str
-    message: str
-    before: str
-    after: str
+class Change(Protocol):
+    """A fix as the engine holds it (its Fix is one): the error it addresses and the text before and after."""
+
+    addressed: Diagnostic
+    old_text: str
+
+    @property
+    def new_text(self) -> str: ...
 
 
 @dataclass
 class MemoryIndex:
-    fixes: list[KnownFix] = field(default_factory=list)
+    records: list[FixRecord] = field(default_factory=list)
     patterns: PatternBook = field(default_factory=PatternBook)
 
     @classmethod
     def from_store(cls, store) -> "MemoryIndex":
-        """Accepted offers and episodes' working fixes from a FixMemory (None: an empty index)."""
+        """The fixes a FixMemory holds that the user took or wrote, and its episodes (None: an empty index)."""
         index = cls()
         index.refresh(store)
         return index
 
     def refresh(self, store) -> None:
-        """Rebuild from the store in place, so providers holding this index see the new fixes."""
-        self.fixes, self.patterns = [], PatternBook()
-        if store is None or not getattr(store, "enabled", True):
+        """Rebuild from the store in place, so providers holding this index see the new fixes: patterns
+        learn from the fixes the user accepted or wrote and from koan episodes, and are demoted by the
+        fixes the user rejected."""
+        self.records, self.patterns = [], PatternBook()
+        if store is None or not store.enabled:
             return
-        for offer in store.accepted_fixes(limit=5000):
-            self.add(KnownFix(offer.error_code, offer.family, offer.message, offer.code_before, offer.code_after))
+        for offer, outcome in reversed(store.fixes_by_outcome(("accepted", "manual"))):  # oldest first
+            self.add(offer.record, outcome)
         for episode in store.episodes():
-            if episode.fix_that_worked and episode.code_before:
-                self.add(KnownFix(episode.error_code, episode.family, "", episode.code_before, episode.fix_that_worked))
+            if (record := episode.record()) is not None:
+                self.add(record, "practice")
+        for offer, _ in store.fixes_by_outcome(("rejected",)):
+            self.patterns.reject(offer.record)
 
-    def add(self, fix: KnownFix) -> None:
-        if fix.before and fix.after and fix.before != fix.after:
-            self.fixes.append(fix)
-            self.patterns.learn(fix.error_code, fix.before, fix.after)
+    def add(self, record: FixRecord, outcome: str = "accepted") -> None:
+        """Learn one fix: "accepted" (the user took it), "manual" (wrote it) or "practice" (a koan's)."""
+        if record.answer:
+            self.records.append(record)
+            self.patterns.learn(record, outcome)
 
-    def examples(self, ctx: ErrorSite, k: int = 3) -> list[Example]:
-        """The k most similar known fixes: same error code first, then message and code similarity."""
+    def reject(self, record: FixRecord) -> None:
+        """A fix the user called wrong: the patterns that make it are demoted."""
+        self.patterns.reject(record)
+
+    def examples(self, ctx: ErrorSite, k: int = 3) -> list[FixRecord]:
+        """The k known fixes most like this error: those whose pattern applies here first, then the same
+        error code, the same family, and the most similar message and code."""
         code = ctx.diagnostic.code or ""
+        span = ctx.diagnostic.primary_span
+        line = span.line_start if span else 1
+        near = "\n".join(ctx.code.splitlines()[max(0, line - 1 - NEIGHBOURHOOD):line + NEIGHBOURHOOD])
+        applying = set()
+        if code and self.records:
+            for pattern, _ in self.patterns.matching(code, ctx.code, line):
+                applying |= pattern.members
         scored = sorted(
-            self.fixes,
-            key=lambda f: (f.error_code != code, f.family != ctx.family,
-                           -(similarity(f.message, ctx.diagnostic.message) + similarity(f.before, ctx.code))),
+            self.records,
+            key=lambda r: (r.key not in applying, r.case.code != code, r.case.family != ctx.family,
+                           -(similarity(r.case.message, ctx.diagnostic.message) + similarity(r.before, near))),
         )
-        return [_example(f) for f in scored[:k]]
+        return scored[:k]
 
-
-def _example(fix: KnownFix) -> Example:
-    """A known fix shown compactly: the lines around its edits, numbered as in its file."""
-    answer = answer_for(fix.before, fix.after)
-    touched = [int(line.split()[1].rstrip(":")) for line in answer.splitlines()]
-    first, last = min(touched) - 3, max(touched) + 3
-    error = f"error[{fix.error_code}]: {fix.message}" if fix.message else f"error[{fix.error_code}]"
-    return Example(error, numbered(fix.before, first, last), answer)
+    def habit(self, fix: Change) -> int:
+        """How much the user's own fixes vouch for this one: the habit of the best learned pattern of its
+        error code that makes the same change, whoever proposed it (0: none does)."""
+        return self.patterns.habit(fix.addressed.code, fix.old_text, fix.new_text)

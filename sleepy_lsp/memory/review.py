@@ -25,7 +25,9 @@ from ..vocabulary import FAMILIES, PROVIDERS
 from .store import Episode, FixMemory, Night, Offer, Outcome
 
 PENDING_AFTER = timedelta(hours=1)
-STATUSES = ("accepted", "rejected", "ignored", "pending")
+STATUSES = ("accepted", "rejected", "ignored", "pending", "manual")
+# What vouched for an offer, best first: the project's tests, the compiler; or what makes it risky.
+CHECKS = ("tests pass", "compiles", "risky", "not verified")
 LATENCY_EDGES_MS = (50, 100, 250, 500, 1000, 2500, 5000, 10000)
 SLOWEST = 10
 LOWEST = 10
@@ -50,16 +52,18 @@ def _rate(part: int, whole: int) -> float | None:
 
 @dataclass
 class Tally:
-    """Offers counted by status."""
+    """Offers counted by status, and beside them the fixes the user wrote by hand (which were no offer)."""
 
     offers: int = 0
     accepted: int = 0
     rejected: int = 0
     ignored: int = 0
     pending: int = 0
+    manual: int = 0
 
     def add(self, status: str) -> None:
-        self.offers += 1
+        if status != "manual":
+            self.offers += 1
         setattr(self, status, getattr(self, status) + 1)
 
     @property
@@ -123,6 +127,7 @@ class Review:
     by_day: dict[str, Tally] = field(default_factory=dict)
     by_day_family: dict[str, dict[str, Tally]] = field(default_factory=dict)
     by_error_code: dict[str, Tally] = field(default_factory=dict)
+    by_check: dict[str, Tally] = field(default_factory=dict)  # what vouched for the offers (see CHECKS)
     code_family: dict[str, str] = field(default_factory=dict)
     latencies_ms: list[float] = field(default_factory=list)
     slowest: list[SlowFix] = field(default_factory=list)
@@ -163,12 +168,22 @@ def _latency_label(low: float, high: float) -> str:
     return f"< {_ms(high)}" if low == 0 else f"{_ms(low)}–{_ms(high)}"
 
 
+def check_of(offer: Offer) -> str:
+    """What vouched for an offer: risky before anything else, then the tests, then the compiler."""
+    if offer.risks:
+        return "risky"
+    if offer.tests.startswith("tests pass"):
+        return "tests pass"
+    return "compiles" if offer.verified else "not verified"
+
+
 def summarise(pairs: list[tuple[Offer, Outcome | None]], episodes: list[Episode], nights: list[Night],
               now: datetime, since: datetime | None = None, days: int = 0, database: str = "") -> Review:
     """The review of records already chosen for the window (the caller filters by `since`)."""
     review = Review(database, now, since, days)
     review.by_family = {f: Tally() for f in _ordered((o.family for o, _ in pairs), FAMILIES)}
     review.by_provider = {p: Tally() for p in _ordered((o.provider for o, _ in pairs), PROVIDERS)}
+    review.by_check = {check: Tally() for check in CHECKS}
     families_of_code: dict[str, Counter] = defaultdict(Counter)
     timed: list[SlowFix] = []
     for offer, outcome in pairs:
@@ -180,6 +195,8 @@ def summarise(pairs: list[tuple[Offer, Outcome | None]], episodes: list[Episode]
                       review.by_day_family.setdefault(day, {}).setdefault(offer.family, Tally()),
                       review.by_error_code.setdefault(offer.error_code, Tally())):
             tally.add(status)
+        if status != "manual":
+            review.by_check[check_of(offer)].add(status)
         families_of_code[offer.error_code][offer.family] += 1
         review.latencies_ms.append(offer.latency_ms)
         timed.append(SlowFix(offer, status))
@@ -234,6 +251,7 @@ def review_json(review: Review) -> dict[str, Any]:
         "totals": review.totals.as_dict(),
         "by_family": _tallies(review.by_family),
         "by_provider": _tallies(review.by_provider),
+        "by_check": _tallies(review.by_check),
         "by_model": [{"model": model, "adapter": adapter, **tally.as_dict()}
                      for (model, adapter), tally in review.by_model.items()],
         "by_day": _tallies(review.by_day),
@@ -441,12 +459,13 @@ def _table(title: str, headers: list[str], rows: list[list[Any]], numeric_from: 
             f"<tbody>{body}</tbody></table></div>")
 
 
-TALLY_HEADERS = ["offers", "accepted", "rejected", "ignored", "pending", "acceptance", "rejection", "ignore"]
+TALLY_HEADERS = ["offers", "accepted", "rejected", "ignored", "pending", "by hand", "acceptance", "rejection",
+                 "ignore"]
 
 
 def tally_cells(tally: Tally) -> list[str]:
     return [str(tally.offers), str(tally.accepted), str(tally.rejected), str(tally.ignored), str(tally.pending),
-            _percent(tally.acceptance), _percent(tally.rejection), _percent(tally.ignore)]
+            str(tally.manual), _percent(tally.acceptance), _percent(tally.rejection), _percent(tally.ignore)]
 
 
 def night_cells(night: Night) -> list[str]:

@@ -22,7 +22,7 @@ import sqlite3
 import threading
 import uuid
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterator
@@ -30,6 +30,8 @@ from typing import Any, Iterator
 import platformdirs
 
 from ..errors import SleepyError
+from ..model.answers import answer_for
+from ..model.records import ErrorCase, FixRecord, code_window, file_hash
 from ..vocabulary import FAMILIES, OUTCOMES, PROVIDERS
 
 DB_ENV = "SLEEPY_DB"
@@ -84,24 +86,44 @@ def database_path(path: str | os.PathLike | None = None) -> Path:
 
 @dataclass
 class Offer:
-    """One fix shown to the user as a code action."""
+    """One fix shown to the user as a code action, or (provider "user") one the user wrote.
+
+    The fix itself is its FixRecord: the error, where it is, the code the model is
+    shown, and the change. The rest says where and how it was offered.
+    """
 
     fix_id: str
-    file: str
-    error_code: str
-    family: str  # one of FAMILIES
-    provider: str  # one of PROVIDERS
-    message: str = ""
-    title: str = ""
+    record: FixRecord
+    file: str = ""
     crate_root: str = ""
     model: str = ""
     adapter: str = ""
     verified: bool = False
     latency_ms: float = 0.0
-    code_before: str = ""
-    code_after: str = ""
+    risks: list[str] = field(default_factory=list)  # why the fix is risky; stored as JSON text
+    tests: str = ""  # what the project's tests said ("tests pass (12)"), if they ran
     edits: list[dict[str, Any]] = field(default_factory=list)  # stored as JSON text
     created_at: str = field(default_factory=utc_now)
+
+    @property
+    def error_code(self) -> str:
+        return self.record.case.code
+
+    @property
+    def family(self) -> str:
+        return self.record.case.family
+
+    @property
+    def message(self) -> str:
+        return self.record.case.message
+
+    @property
+    def provider(self) -> str:
+        return self.record.provider
+
+    @property
+    def title(self) -> str:
+        return self.record.title
 
 
 @dataclass
@@ -116,7 +138,10 @@ class Outcome:
 
 @dataclass
 class Episode:
-    """One koan tried in the day cycle; fix_that_worked is the candidate if it passed, else the solution."""
+    """One koan tried in the day cycle; fix_that_worked is the candidate if it passed, else the solution.
+
+    `case` is the koan's first error as the model is shown it (None in episodes recorded before it was kept).
+    """
 
     day: str
     koan_id: str
@@ -130,7 +155,14 @@ class Episode:
     code_before: str = ""
     candidate: str = ""
     fix_that_worked: str = ""
+    case: ErrorCase | None = None
     created_at: str = field(default_factory=utc_now)
+
+    def record(self) -> FixRecord | None:
+        """The lesson: the koan's first error and the fix that worked; None without a case or a change."""
+        if self.case is None or not self.fix_that_worked or self.fix_that_worked == self.code_before:
+            return None
+        return FixRecord.of(self.case, self.code_before, self.fix_that_worked, "koan", f"koan {self.koan_id}")
 
 
 @dataclass
@@ -155,8 +187,33 @@ class Night:
 
 # --- schema ----------------------------------------------------------------------------------
 
-# Migration n (1-based) takes the schema from user_version n-1 to n. Only ever append.
-MIGRATIONS: tuple[tuple[str, ...], ...] = (
+def derive_records(conn: sqlite3.Connection) -> None:
+    """Migration 2's data step: the record of each earlier offer, from the whole files it kept.
+
+    Earlier offers stored the whole file before and after, not where the error was: the error's
+    line is taken to be the first changed line, and its rendering to be its message.
+    """
+    rows = conn.execute("SELECT id, file, crate_root, message, code_before, code_after FROM offers").fetchall()
+    for row_id, file, crate_root, message, before, after in rows:
+        line = _first_changed_line(before, after)
+        try:
+            rel_path = Path(file).relative_to(crate_root).as_posix() if crate_root else Path(file).name
+        except ValueError:
+            rel_path = Path(file).name
+        conn.execute("UPDATE offers SET rendered = ?, rel_path = ?, line = ?, context = ?, answer = ?, "
+                     "hunk_line = ?, file_hash = ? WHERE id = ?",
+                     (message, rel_path, line, code_window(before, line), answer_for(before, after),
+                      line, file_hash(before), row_id))
+
+
+def _first_changed_line(before: str, after: str) -> int:
+    old, new = before.splitlines(), after.splitlines()
+    return next((n for n, (a, b) in enumerate(zip(old, new), 1) if a != b), min(len(old), len(new)) + 1)
+
+
+# Migration n (1-based) takes the schema from user_version n-1 to n: SQL statements, or a function of the
+# connection for a data step. Only ever append.
+MIGRATIONS: tuple[tuple[Any, ...], ...] = (
     (
         """CREATE TABLE offers (
             id INTEGER PRIMARY KEY,
@@ -219,6 +276,23 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             promoted INTEGER NOT NULL DEFAULT 0,
             report TEXT NOT NULL DEFAULT '{}')""",
         "CREATE INDEX nights_created_at ON nights (created_at)",
+    ),
+    # 2: every fix keeps its whole record (the rendered error, its place, the code the model is shown,
+    # the change as an answer and a hunk, the file's hash, its rank) and what the risk check and the
+    # project's tests said. Earlier offers keep every value they had; derive_records fills the new ones.
+    (
+        *(f"ALTER TABLE offers ADD COLUMN {column}" for column in (
+            "rendered TEXT NOT NULL DEFAULT ''", "level TEXT NOT NULL DEFAULT 'error'",
+            "rel_path TEXT NOT NULL DEFAULT ''", "line INTEGER NOT NULL DEFAULT 1", "col INTEGER NOT NULL DEFAULT 1",
+            "context TEXT NOT NULL DEFAULT ''", "answer TEXT NOT NULL DEFAULT ''",
+            "hunk_line INTEGER NOT NULL DEFAULT 1", "file_hash TEXT NOT NULL DEFAULT ''",
+            "rank INTEGER NOT NULL DEFAULT 0", "risks TEXT NOT NULL DEFAULT '[]'", "tests TEXT NOT NULL DEFAULT ''")),
+        *(f"ALTER TABLE episodes ADD COLUMN {column}" for column in (
+            "rendered TEXT NOT NULL DEFAULT ''", "message TEXT NOT NULL DEFAULT ''",
+            "rel_path TEXT NOT NULL DEFAULT ''", "line INTEGER NOT NULL DEFAULT 1", "col INTEGER NOT NULL DEFAULT 1",
+            "context TEXT NOT NULL DEFAULT ''")),
+        "CREATE INDEX outcomes_outcome ON outcomes (outcome)",
+        derive_records,
     ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -324,8 +398,11 @@ def _migrate(conn: sqlite3.Connection, path: Path) -> None:
         if version > SCHEMA_VERSION:
             raise _newer(path, version)
         for migration in MIGRATIONS[version:]:
-            for statement in migration:
-                conn.execute(statement)
+            for step in migration:
+                if callable(step):
+                    step(conn)
+                else:
+                    conn.execute(step)
         conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         conn.execute("COMMIT")
     except BaseException:
@@ -372,23 +449,67 @@ def _connect(path: Path, timeout: float) -> sqlite3.Connection:
 
 
 def _row_record(cls: type, row: sqlite3.Row, prefix: str = "") -> Any:
+    """A record of a flat table (outcomes, nights) from its row."""
     values = {f.name: row[prefix + f.name] for f in fields(cls)}
-    for name in ("verified", "passed", "promoted"):
+    for name in ("passed", "promoted"):
         if name in values:
             values[name] = bool(values[name])
-    for name in ("edits", "report"):
-        if name in values:
-            values[name] = json.loads(values[name])
+    if "report" in values:
+        values["report"] = json.loads(values["report"])
     return cls(**values)
 
 
 def _columns(record: Any) -> dict[str, Any]:
+    """A flat record's row (outcomes, nights)."""
     values = asdict(record)
     values["created_at"] = utc_iso(values["created_at"])
-    for name in ("edits", "report"):
-        if name in values:
-            values[name] = json.dumps(values[name], ensure_ascii=False)
+    if "report" in values:
+        values["report"] = json.dumps(values["report"], ensure_ascii=False)
     return values
+
+
+def _case_columns(case: ErrorCase | None) -> dict[str, Any]:
+    case = case or ErrorCase("", "", "error", "", "", 1, 1, "other", "", "")
+    return {"rendered": case.error, "message": case.message, "rel_path": case.rel_path, "line": case.line,
+            "col": case.column, "context": case.context}
+
+
+def _offer_columns(offer: Offer) -> dict[str, Any]:
+    record, case = offer.record, offer.record.case
+    return {"fix_id": offer.fix_id, "created_at": utc_iso(offer.created_at), "file": offer.file,
+            "crate_root": offer.crate_root, "error_code": case.code, "family": case.family, "provider": record.provider,
+            "model": offer.model, "adapter": offer.adapter, "verified": offer.verified, "latency_ms": offer.latency_ms,
+            "title": record.title, "code_before": record.before, "code_after": record.after,
+            "edits": json.dumps(offer.edits, ensure_ascii=False), "level": case.level, "answer": record.answer,
+            "hunk_line": record.hunk_line, "file_hash": case.file_hash, "rank": record.rank,
+            "risks": json.dumps(offer.risks, ensure_ascii=False), "tests": offer.tests, **_case_columns(case)}
+
+
+def _case_of(row: sqlite3.Row, code: str, family: str, level: str, file_hash_: str) -> ErrorCase:
+    return ErrorCase(row["rendered"], code, level, row["message"], row["rel_path"], row["line"], row["col"], family,
+                     row["context"], file_hash_)
+
+
+def _offer_of(row: sqlite3.Row) -> Offer:
+    case = _case_of(row, row["error_code"], row["family"], row["level"], row["file_hash"])
+    record = FixRecord(case, row["answer"], row["code_before"], row["code_after"], row["hunk_line"], row["provider"],
+                       row["title"], row["rank"])
+    return Offer(row["fix_id"], record, row["file"], row["crate_root"], row["model"], row["adapter"],
+                 bool(row["verified"]), row["latency_ms"], json.loads(row["risks"]), row["tests"],
+                 json.loads(row["edits"]), row["created_at"])
+
+
+def _episode_columns(episode: Episode) -> dict[str, Any]:
+    values = {f.name: getattr(episode, f.name) for f in fields(Episode) if f.name != "case"}
+    values["created_at"] = utc_iso(values["created_at"])
+    return values | _case_columns(episode.case)
+
+
+def _episode_of(row: sqlite3.Row) -> Episode:
+    case = _case_of(row, row["error_code"], row["family"], "error", file_hash(row["code_before"])) \
+        if row["rendered"] else None
+    values = {f.name: row[f.name] for f in fields(Episode) if f.name != "case"}
+    return Episode(**(values | {"passed": bool(values["passed"]), "case": case}))
 
 
 def _check_choice(kind: str, value: str, allowed: tuple[str, ...]) -> None:
@@ -478,8 +599,7 @@ class FixMemory:
                 return []
             return self._conn.execute(sql, params).fetchall()
 
-    def _insert(self, table: str, record: Any, conflict: str = "") -> bool:
-        values = _columns(record)
+    def _insert(self, table: str, values: dict[str, Any], conflict: str = "") -> bool:
         names = ", ".join(values)
         marks = ", ".join(f":{name}" for name in values)
         with self._transaction() as conn:
@@ -493,7 +613,7 @@ class FixMemory:
         """Store an offer; False when telemetry is off or its fix_id is already stored."""
         _check_choice("family", offer.family, FAMILIES)
         _check_choice("provider", offer.provider, PROVIDERS)
-        return self._insert("offers", offer, "ON CONFLICT (fix_id) DO NOTHING")
+        return self._insert("offers", _offer_columns(offer), "ON CONFLICT (fix_id) DO NOTHING")
 
     def record_outcome(self, fix_id: str, outcome: str, note: str = "", replace: bool = False) -> bool:
         """Store an offer's final outcome; False when the offer is unknown or already has one.
@@ -515,28 +635,43 @@ class FixMemory:
             )
             return cursor.rowcount == 1
 
+    def record_manual(self, offer: Offer) -> bool:
+        """Store a fix the user wrote by hand: the offer row (provider "user") and its "manual" outcome, at once."""
+        _check_choice("family", offer.family, FAMILIES)
+        with self._transaction() as conn:
+            if conn is None:
+                return False
+            values = _offer_columns(replace(offer, record=replace(offer.record, provider="user")))
+            conn.execute(f"INSERT INTO offers ({', '.join(values)}) VALUES ({', '.join(':' + n for n in values)})",
+                         values)
+            conn.execute("INSERT INTO outcomes (fix_id, outcome, created_at, note) VALUES (?, 'manual', ?, ?)",
+                         (offer.fix_id, utc_now(), "written by the user"))
+            return True
+
     def record_episode(self, episode: Episode) -> bool:
-        return self._insert("episodes", episode)
+        return self._insert("episodes", _episode_columns(episode))
 
     def record_night(self, night: Night) -> bool:
-        return self._insert("nights", night)
+        return self._insert("nights", _columns(night))
 
     # --- reads ---
 
-    def accepted_fixes(self, error_code: str | None = None, family: str | None = None,
-                       limit: int = 50) -> list[Offer]:
-        """Offers the user accepted, newest first: worked examples and raw material for fix patterns."""
-        sql = "SELECT o.* FROM offers o JOIN outcomes x ON x.fix_id = o.fix_id WHERE x.outcome = 'accepted'"
-        params: list[Any] = []
+    def fixes_by_outcome(self, outcomes: tuple[str, ...] = ("accepted", "manual"), error_code: str | None = None,
+                         limit: int = 5000) -> list[tuple[Offer, str]]:
+        """Fixes with one of these outcomes and the outcome, newest first: by default those the user took
+        or wrote, which the fix memory and the night learn from."""
+        for outcome in outcomes:
+            _check_choice("outcome", outcome, OUTCOMES)
+        marks = ", ".join("?" for _ in outcomes)
+        sql = (f"SELECT o.*, x.outcome AS x_outcome FROM offers o JOIN outcomes x ON x.fix_id = o.fix_id "
+               f"WHERE x.outcome IN ({marks})")
+        params: list[Any] = list(outcomes)
         if error_code is not None:
             sql += " AND o.error_code = ?"
             params.append(error_code)
-        if family is not None:
-            sql += " AND o.family = ?"
-            params.append(family)
         sql += " ORDER BY o.created_at DESC, o.id DESC LIMIT ?"
         params.append(limit)
-        return [_row_record(Offer, row) for row in self._query(sql, tuple(params))]
+        return [(_offer_of(row), row["x_outcome"]) for row in self._query(sql, tuple(params))]
 
     def offers_with_outcomes(self, since: str | datetime | None = None) -> list[tuple[Offer, Outcome | None]]:
         """Every offer made at or after `since`, oldest first, with its outcome if it has one."""
@@ -546,7 +681,7 @@ class FixMemory:
             "WHERE o.created_at >= ? ORDER BY o.created_at, o.id",
             (utc_iso(since) if since else "",),
         )
-        return [(_row_record(Offer, row), _row_record(Outcome, row, "x_") if row["x_outcome"] else None)
+        return [(_offer_of(row), _row_record(Outcome, row, "x_") if row["x_outcome"] else None)
                 for row in rows]
 
     def episodes(self, day: str | None = None, passed: bool | None = None,
@@ -560,7 +695,7 @@ class FixMemory:
             sql += " AND passed = ?"
             params.append(int(passed))
         rows = self._query(sql + " ORDER BY created_at, id", tuple(params))
-        return [_row_record(Episode, row) for row in rows]
+        return [_episode_of(row) for row in rows]
 
     def nights(self, since: str | datetime | None = None) -> list[Night]:
         """Night-cycle records, oldest first."""

@@ -1,24 +1,18 @@
-"""The model's prompt and answer format, shared by the fix engine and the trainer.
+"""The model's prompt, one builder for serving and for training.
 
-Small models do far better asked for line edits than for a whole file, so the
-answer is one edit per line:
-
-    LINE 12: let mut counts = BTreeMap::new();   (replace line 12)
-    INSERT 3: #[derive(Debug)]                   (insert before line 3)
-    DELETE 7                                     (delete line 7)
-
-Line numbers are 1-based and refer to the file as shown in the prompt. The
-trainer builds its pairs with `answer_for` so training and serving speak the
-same format.
+The prompt is made from an ErrorCase (model/records.py): the system rule, worked
+examples (earlier fixes, as earlier turns of the chat), then the error with a
+hint for its family and the numbered code around it. A training pair is the
+prompt of a recorded fix's case followed by its answer, so the model is trained
+on exactly what it is asked.
 """
 
 from __future__ import annotations
 
-import difflib
-import re
-from dataclasses import dataclass
+from typing import Sequence
 
-from ..rust.edits import TextEdit, apply_edits
+from .answers import numbered
+from .records import ErrorCase, FixRecord
 
 SYSTEM = (
     "You fix Rust compiler errors. Reply only with edits, one per line: "
@@ -40,126 +34,24 @@ FAMILY_HINTS = {
     "other": "Make the smallest change that makes the code compile.",
 }
 
-WINDOW = 30  # lines of context each side of the error when a file is too long to show whole
-WHOLE_FILE_LINES = 80
+
+def user_message(case: ErrorCase) -> str:
+    """The question about one error: rustc's words, the family's hint, the code around it."""
+    hint = FAMILY_HINTS.get(case.family, FAMILY_HINTS["other"])
+    return f"Error:\n{case.error}\n\nHint: {hint}\n\nCode ({case.rel_path}):\n{case.context}\n\nEdits:"
 
 
-@dataclass(frozen=True)
-class Example:
-    """A worked example for the prompt: an error, the code around it and the answer that fixed it."""
-
-    error: str
-    code: str
-    answer: str
+def example_turns(record: FixRecord) -> list[dict[str, str]]:
+    """A worked example: the error and the lines the fix changed, numbered as in its file, and the answer."""
+    code = numbered(record.before, start=record.hunk_line)
+    return [{"role": "user", "content": f"Error:\n{record.case.error}\n\nCode:\n{code}\n\nEdits:"},
+            {"role": "assistant", "content": record.answer}]
 
 
-@dataclass(frozen=True)
-class LineEdit:
-    kind: str  # "LINE", "INSERT" or "DELETE"
-    line: int
-    text: str = ""
-
-
-def numbered(code: str, first: int = 1, last: int | None = None) -> str:
-    lines = code.splitlines()
-    last = min(last or len(lines), len(lines))
-    return "\n".join(f"{n:>3} | {lines[n - 1]}" for n in range(max(first, 1), last + 1))
-
-
-def code_window(code: str, error_line: int) -> str:
-    """The whole file when short, else the lines around the error, numbered as in the file."""
-    total = len(code.splitlines())
-    if total <= WHOLE_FILE_LINES:
-        return numbered(code)
-    return numbered(code, error_line - WINDOW, error_line + WINDOW)
-
-
-def user_message(error: str, code: str, error_line: int, family: str, file_name: str = "src/main.rs") -> str:
-    return (
-        f"Error:\n{error.strip()}\n\nHint: {FAMILY_HINTS.get(family, FAMILY_HINTS['other'])}\n\n"
-        f"Code ({file_name}):\n{code_window(code, error_line)}\n\nEdits:"
-    )
-
-
-def build_messages(error: str, code: str, error_line: int, family: str,
-                   examples: list[Example] = (), file_name: str = "src/main.rs") -> list[dict[str, str]]:
+def prompt_messages(case: ErrorCase, examples: Sequence[FixRecord] = ()) -> list[dict[str, str]]:
     """Chat messages: the system rule, worked examples as earlier turns, then this error."""
     messages = [{"role": "system", "content": SYSTEM}]
-    for ex in examples:
-        messages.append({"role": "user", "content": f"Error:\n{ex.error.strip()}\n\nCode:\n{ex.code}\n\nEdits:"})
-        messages.append({"role": "assistant", "content": ex.answer})
-    messages.append({"role": "user", "content": user_message(error, code, error_line, family, file_name)})
+    for example in examples:
+        messages += example_turns(example)
+    messages.append({"role": "user", "content": user_message(case)})
     return messages
-
-
-_EDIT = re.compile(r"^\s*[-*>]?\s*(LINE|INSERT|DELETE)\s+(\d+)\s*(?::\s?(.*))?$", re.IGNORECASE)
-
-
-def parse_answer(answer: str) -> list[LineEdit]:
-    """Edits from a model's answer; fences, chatter and malformed lines are skipped.
-
-    A truncated answer keeps the edits that came through whole; an edit whose
-    text is cut mid-line can only be judged by compiling it, which the engine does.
-    """
-    edits = []
-    for raw in answer.splitlines():
-        if raw.strip().startswith("```"):
-            continue
-        match = _EDIT.match(raw.rstrip())
-        if not match:
-            continue
-        kind, line, text = match.group(1).upper(), int(match.group(2)), match.group(3)
-        if line < 1 or (kind != "DELETE" and text is None):
-            continue
-        edits.append(LineEdit(kind, line, (text or "").rstrip("`") if kind != "DELETE" else ""))
-    return edits
-
-
-def line_text_edits(code: str, edits: list[LineEdit]) -> tuple[TextEdit, ...]:
-    """The byte edits that line edits (addressed by the original line numbers) make; ValueError when
-    two change one line or one falls outside. Each line keeps its own line ending."""
-    data = code.encode("utf-8")
-    starts, ends = [], []  # each line's first byte, and where its text ends (before the line ending)
-    cursor = 0
-    for piece in code.splitlines(keepends=True):
-        starts.append(cursor)
-        ends.append(cursor + len(piece.splitlines()[0].encode("utf-8")))
-        cursor += len(piece.encode("utf-8"))
-    changed: set[int] = set()
-    out = []
-    for edit in edits:
-        n = edit.line
-        if n > len(starts) + (1 if edit.kind == "INSERT" else 0):
-            raise ValueError(f"line {n} is past the end of the file")
-        if edit.kind == "INSERT":
-            at = starts[n - 1] if n <= len(starts) else len(data)
-            newline_first = n > len(starts) and data and not data.endswith((b"\n", b"\r"))
-            out.append(TextEdit(at, at, "\n" + edit.text if newline_first else edit.text + "\n"))
-            continue
-        if n in changed:
-            raise ValueError(f"two edits for line {n}")
-        changed.add(n)
-        if edit.kind == "DELETE":
-            out.append(TextEdit(starts[n - 1], starts[n] if n < len(starts) else len(data), ""))
-        else:
-            out.append(TextEdit(starts[n - 1], ends[n - 1], edit.text))
-    return tuple(out)
-
-
-def apply_line_edits(code: str, edits: list[LineEdit]) -> str:
-    """Apply edits addressed by the original line numbers; ValueError when they conflict or fall outside."""
-    return apply_edits(code, line_text_edits(code, edits))
-
-
-def answer_for(before: str, after: str) -> str:
-    """The answer, in the edit format, that turns before into after (for training pairs and memory)."""
-    old, new = before.splitlines(), after.splitlines()
-    lines = []
-    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=old, b=new, autojunk=False).get_opcodes():
-        if tag == "equal":
-            continue
-        paired = min(i2 - i1, j2 - j1)
-        lines += [f"LINE {i1 + k + 1}: {new[j1 + k]}" for k in range(paired)]
-        lines += [f"DELETE {i1 + k + 1}" for k in range(paired, i2 - i1)]
-        lines += [f"INSERT {i2 + 1}: {new[j1 + k]}" for k in range(paired, j2 - j1)]
-    return "\n".join(lines)

@@ -75,6 +75,7 @@ class FixSet:
     slots: dict[str, FixSlot]
     cancel: threading.Event = field(default_factory=threading.Event)
     started: float = 0.0
+    testing: bool = False  # the project's tests are running on its fixes
 
     @property
     def computing(self) -> bool:

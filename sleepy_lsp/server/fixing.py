@@ -152,8 +152,14 @@ class Fixer:
                 self.changed()
 
     def _work(self, crate: CrateLocation, rel_path: str, fixset: FixSet, before: CheckResult) -> None:
-        """In a worker thread: fix each error of the version in turn, in a shadow copy of the crate."""
+        """In a worker thread: fix each error of the version in turn in a shadow copy of the crate, then
+        run the project's tests on the best fixes and offer what they say (the compiling fixes are on
+        offer meanwhile)."""
         cancel = fixset.cancel
+        for slot in fixset.slots.values():  # rustc's fixes, already on offer, say why they are risky
+            for quick in slot.quick:
+                quick.assess()
+        self.on_loop(self.changed)
         engine = self.serving().engine
         pool = self._shadows.get(crate.workspace_root)
         if pool is None:
@@ -162,16 +168,35 @@ class Fixer:
         settings = self.settings
         with pool.shadow(self.check_timeout, settings.cargo_path, crate.root, settings.cargo_extra_args) as shadow:
             shadow.write(rel_path, fixset.text)
-            for slot in fixset.slots.values():
+            found: dict[str, list] = {}
+            for key, slot in fixset.slots.items():
                 if cancel.is_set():
                     return
                 try:
-                    fixes = engine.fixes(shadow, rel_path, fixset.text, before, slot.diagnostic, cancel,
-                                         {"rustc": [quick.candidate for quick in slot.quick]})
+                    found[key] = engine.fixes(shadow, rel_path, fixset.text, before, slot.diagnostic, cancel,
+                                              {"rustc": [quick.candidate for quick in slot.quick]})
                 except Exception as exc:  # one error's failure is reported; the others are still fixed
                     self.on_loop(self.fail, "fix engine", exc)
                     self.on_loop(slot.finish, "failed")
                     continue
-                self.on_loop(slot.finish, "cancelled" if cancel.is_set() else "done", fixes)
+                self.on_loop(slot.finish, "cancelled" if cancel.is_set() else "done", found[key])
                 self.on_loop(self.recovered, "fix engine")
                 self.on_loop(self.changed)
+            policy = settings.test_policy()
+            if policy is not None and any(f.verified for fixes in found.values() for f in fixes):
+                self._test(engine, shadow, fixset, found, policy)
+
+    def _test(self, engine: FixEngine, shadow, fixset: FixSet, found: dict[str, list], policy) -> None:
+        """Run the project's tests on each error's best fixes; the slot then offers what survived."""
+        fixset.testing = True
+        self.on_loop(self.changed)
+        try:
+            for key, fixes in found.items():
+                if fixset.cancel.is_set():
+                    return
+                tested = engine.test(shadow, fixes, policy, fixset.cancel)
+                if not fixset.cancel.is_set():
+                    self.on_loop(fixset.slots[key].finish, "done", tested)
+        finally:
+            fixset.testing = False
+            self.on_loop(self.changed)

@@ -54,6 +54,7 @@ def did_change(ls: SleepyServer, params: types.DidChangeTextDocumentParams) -> N
                "fixes wait for the next check.", types.MessageType.Warning)
     doc.version = version if version is not None else doc.version + 1
     doc.revision += 1
+    ls.hand_fixes.changed(uri)
     fixset = ls.fixsets.get(uri)
     if fixset is not None:
         fixset.stop()  # its fixes are for a text that is gone; the offers become ignored at the next check
@@ -64,6 +65,7 @@ def did_close(ls: SleepyServer, params: types.DidCloseTextDocumentParams) -> Non
     uri = params.text_document.uri
     ls.documents.pop(uri, None)
     ls.forget_fixes(uri)
+    ls.hand_fixes.closed(uri)
     ls.offers.supersede(uri, None, [], note="the file was closed")
     ls.update_status()
 
@@ -111,6 +113,7 @@ async def accept_fix(ls: SleepyServer, *args: Any) -> None:
             written = ls.offers.accept(fix_id)
         except ValueError as exc:
             raise JsonRpcInvalidParams(str(exc)) from None
+        ls.hand_fixes.applied_fix(ls.offers.offered[fix_id].uri)
         await asyncio.wrap_future(written)
 
 

@@ -20,6 +20,7 @@ from lsprotocol import types
 
 from ..engine.engine import Fix
 from ..memory.store import FixMemory, Offer
+from ..model.records import ErrorCase, FixRecord
 from ..rust.diagnostics import Diagnostic
 from ..rust.edits import TextEdit
 from . import lsp_convert as convert
@@ -43,6 +44,7 @@ class ShownOffer:
     revision: int
     error_code: str
     message: str
+    title: str = ""
 
 
 def change_of(fix: Fix) -> tuple[TextEdit, ...]:
@@ -51,8 +53,9 @@ def change_of(fix: Fix) -> tuple[TextEdit, ...]:
 
 
 def title_of(fix: Fix) -> str:
-    """What the fix does, who made it, and whether it compiles ("not verified" until checked)."""
-    return convert.verified_title(fix.title, fix.provider, fix.verified)
+    """What the fix does, who made it, why it is risky, and whether it compiles ("not verified" until checked)."""
+    return convert.verified_title(fix.title, fix.provider, fix.verified, [r.reason for r in fix.risks or ()],
+                                  fix.tests.label if fix.tests else "")
 
 
 class Offers:
@@ -67,7 +70,7 @@ class Offers:
         self.record = record
         self.verify = verify
         self.shown: dict[str, ShownOffer] = {}  # offers seen and not yet decided
-        self.offered: dict[str, str] = {}  # fix id -> its title, for every offer shown
+        self.offered: dict[str, ShownOffer] = {}  # every offer shown, by fix id
         self.rejected: set[str] = set()
         self.accepted: list[str] = []
         self.taken_back: set[str] = set()
@@ -98,10 +101,10 @@ class Offers:
         """The code actions for one error: its fixes, a "fixing…" entry while they are computed, and "wrong"."""
         offers = self.for_slot(slot)
         actions = []
-        for i, fix in enumerate(offers):
+        for rank, fix in enumerate(offers):
             actions.append(convert.fix_action(title_of(fix), doc.uri, fixset.version, fixset.text, fix.edits, fix.id,
-                                              [slot.lsp], encoding, preferred=i == 0 and fix.checked))
-            self.show(doc, fixset, slot, fix, encoding)
+                                              [slot.lsp], encoding, preferred=rank == 0 and fix.verified and not fix.risky))
+            self.show(doc, fixset, slot, fix, encoding, rank)
         if slot.state == "pending" and resolvable:
             actions.append(convert.pending_action(doc.uri, fixset.version, fixset.revision, slot.key, [slot.lsp]))
         if offers:
@@ -137,27 +140,27 @@ class Offers:
 
     # --- what became of them ---
 
-    def show(self, doc: TrackedDocument, fixset: FixSet, slot: FixSlot, fix: Fix, encoding: str) -> None:
+    def show(self, doc: TrackedDocument, fixset: FixSet, slot: FixSlot, fix: Fix, encoding: str, rank: int = 0) -> None:
         """Record an offer the first time it is shown; a checked fix replaces rustc's same unchecked one."""
         if fix.id in self.offered:
             return
-        self.offered[fix.id] = title_of(fix)
         for quick in slot.quick if fix.checked else ():
             if change_of(quick) == change_of(fix) and self.shown.pop(quick.id, None) is not None:
                 # The same change, now known to compile, replaces the quick offer; that one stays
                 # without an outcome since the user never decided on it.
                 log.debug("offer %s superseded by checked fix %s", quick.id, fix.id)
         diagnostic = slot.diagnostic
-        self.shown[fix.id] = ShownOffer(fix.id, doc.uri, fixset.revision, diagnostic.code or "", diagnostic.message)
+        shown = ShownOffer(fix.id, doc.uri, fixset.revision, diagnostic.code or "", diagnostic.message, title_of(fix))
+        self.shown[fix.id] = self.offered[fix.id] = shown
         edits = [{"range": [[e.range.start.line, e.range.start.character], [e.range.end.line, e.range.end.character]],
                   "new_text": e.new_text} for e in convert.lsp_text_edits(fixset.text, fix.edits, encoding)]
+        case = ErrorCase.of(diagnostic, doc.rel_path or doc.path.name, fixset.text)
         offer = Offer(
-            fix_id=fix.id, file=str(doc.path), error_code=diagnostic.code or "", family=fix.family,
-            provider=fix.provider, message=diagnostic.message, title=title_of(fix),
-            crate_root=str(doc.crate.root) if doc.crate else "", model=fix.model or "", adapter=fix.adapter or "",
-            verified=fix.verified,
+            fix.id, FixRecord.of(case, fixset.text, fix.new_text, fix.provider, title_of(fix), rank),
+            file=str(doc.path), crate_root=str(doc.crate.root) if doc.crate else "", model=fix.model or "",
+            adapter=fix.adapter or "", verified=fix.verified,
             latency_ms=float(fix.latency_ms) if fix.checked else (time.monotonic() - fixset.started) * 1000,
-            code_before=fixset.text, code_after=fix.new_text, edits=edits,
+            risks=[r.reason for r in fix.risks or ()], tests=fix.tests.label if fix.tests else "", edits=edits,
         )
         self.record(f"offer {fix.id}", lambda m: m.record_offer(offer))
 
@@ -175,10 +178,10 @@ class Offers:
             return "sleepy has not applied a fix in this session, so there is none to take back", None
         last = self.accepted[-1]
         if last in self.taken_back:
-            return f"the last applied fix ({self.offered[last]}) is already recorded as wrong", None
+            return f"the last applied fix ({self.offered[last].title}) is already recorded as wrong", None
         self.taken_back.add(last)
         done = self.reject(last, "the user took back the fix after accepting it", take_back=True)
-        return f"took back {self.offered[last]}: it is recorded as wrong", done
+        return f"took back {self.offered[last].title}: it is recorded as wrong", done
 
     def reject(self, fix_id: str, note: str, take_back: bool = False) -> Future:
         """Record a rejection; take_back turns an earlier acceptance of the same fix into one."""

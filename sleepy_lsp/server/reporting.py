@@ -90,6 +90,8 @@ def status_of(checking: bool, fixsets: list[FixSet], errors: list[str]) -> tuple
     """The session's status in a word and a phrase: checking, fixing, error (the latest), or idle."""
     if checking:
         return "checking", "cargo check"
+    if any(s.testing and not s.computing for s in fixsets):
+        return "fixing", "running the tests on the fixes"
     if any(s.computing for s in fixsets):
         waiting = sum(1 for s in fixsets for slot in s.slots.values() if slot.state == "pending")
         return "fixing", f"fixing {waiting} error{'s' if waiting != 1 else ''}"

@@ -33,6 +33,7 @@ from . import lsp_convert as convert
 from .documents import DocumentSnapshot, FixSet, FixSlot, TrackedDocument, snapshot_of
 from .fixing import Fixer, default_workers
 from .flycheck import CHECK_TIMEOUT_SECONDS, DEBOUNCE_SECONDS, CheckOutcome, Flycheck
+from .hand_fixes import HandFixes
 from .offers import Offers
 from .progress import Progress
 from .protocol import SleepyProtocol
@@ -65,6 +66,7 @@ class SleepyServer(LanguageServer):
         self.recorder = Recorder(warn=partial(self.on_loop, self.reporter.warn_once), fail=partial(self.on_loop, self.fail),
                                  opened=self.memory_opened)
         self.offers = Offers(self.recorder.write, verify=lambda: self.settings.verify)
+        self.hand_fixes = HandFixes(lambda offer: self.recorder.write("manual fix", lambda m: m.record_manual(offer)))
         self.fixer = Fixer(self.cache_dir, workers or default_workers(), check_timeout, self.on_loop, self.fail,
                            self.reporter.recovered, self.update_status, self.progress)
         self._check_progress: dict[Path, Progress] = {}
@@ -257,6 +259,8 @@ class SleepyServer(LanguageServer):
                       before: CheckResult) -> None:
         """Make the fix set of a document version from its errors, and start computing fixes."""
         errors = [d for d in diagnostics if d.is_error]
+        self.hand_fixes.checked(doc.uri, doc.rel_path or doc.path.name, str(doc.path),
+                                str(doc.crate.root) if doc.crate else "", text, errors)
         keys = [convert.diagnostic_key(d) for d in errors]
         current = self.fixsets.get(doc.uri)
         if current is not None and current.revision == doc.revision and current.text == text \
