@@ -19,13 +19,9 @@ export interface CommandLine {
  */
 export const SERVER_MODULE = `${SERVER_PACKAGE}.server`;
 
-/** Starts the server on stdio (`--tcp PORT` for debugging). */
-export function serverCommandLine(python: string, options: { tcpPort?: number } = {}): CommandLine {
-    const args = ['-m', SERVER_MODULE];
-    if (options.tcpPort !== undefined) {
-        args.push('--tcp', String(options.tcpPort));
-    }
-    return { command: python, args };
+/** Starts the server on stdio, its only transport (the server has no TCP mode). */
+export function serverCommandLine(python: string): CommandLine {
+    return { command: python, args: ['-m', SERVER_MODULE] };
 }
 
 export function importCheckCommandLine(python: string): CommandLine {

@@ -20,11 +20,7 @@ test('the server runs on stdio with the chosen interpreter', () => {
     assert.equal(line.command, '/venv/bin/python');
     assert.deepEqual(line.args, ['-m', 'sleepy_lsp.server']);
     assert.equal(SERVER_MODULE, 'sleepy_lsp.server');
-    assert.ok(!line.args.includes('--tcp'), 'stdio is the default transport');
-});
-
-test('--tcp is passed for debugging', () => {
-    assert.deepEqual(serverCommandLine('python3', { tcpPort: 2087 }).args.slice(-2), ['--tcp', '2087']);
+    assert.ok(!line.args.includes('--tcp'), 'stdio is the only transport');
 });
 
 test('the import check and review use the same interpreter', () => {
