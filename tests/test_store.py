@@ -494,7 +494,7 @@ def test_a_memory_written_by_the_previous_release_is_upgraded_in_place_and_loses
     with FixMemory.open(db) as store:
         [(offer, outcome)] = store.offers_with_outcomes()
         [episode] = store.episodes()
-    assert SCHEMA_VERSION == 2 and outcome.outcome == "accepted"
+    assert SCHEMA_VERSION >= 2 and outcome.outcome == "accepted" and offer.replaced_by == ""
     record = offer.record
     assert (offer.fix_id, offer.file, offer.verified, offer.latency_ms, offer.title) == (
         "old-1", "/home/me/crate/src/main.rs", True, 12.5, "rustc: make v mutable")
@@ -502,3 +502,47 @@ def test_a_memory_written_by_the_previous_release_is_upgraded_in_place_and_loses
     assert record.answer == "LINE 2:     let mut v = vec![1];" and record.case.line == 2
     assert record.case.rel_path == "src/main.rs" and "  2 |     let v = vec![1];" in record.case.context
     assert record.case.file_hash and episode.koan_id == "bc_001" and episode.case is None
+
+
+def test_a_memory_of_schema_2_is_upgraded_to_link_replaced_offers_and_loses_nothing(tmp_path):
+    """Schema 3 adds the successor of an offer replaced by the same fix checked; schema 2's offers stand
+    for themselves, with every value and outcome they had."""
+    db = tmp_path / "v2.sqlite3"
+    conn = sqlite3.connect(db)
+    for migration in store_module.MIGRATIONS[:2]:
+        for step in migration:
+            step(conn) if callable(step) else conn.execute(step)
+    conn.execute("PRAGMA user_version = 2")
+    conn.commit()
+    conn.close()
+    old = offer(title="rustc: make `v` mutable (compiles ✓)", tests="tests pass (3)", risks=["adds a panic"])
+    with sqlite3.connect(db) as conn:  # written as release 2 wrote it: no replaced_by column
+        values = {k: v for k, v in store_module._offer_columns(old).items() if k != "replaced_by"}
+        conn.execute(f"INSERT INTO offers ({', '.join(values)}) VALUES ({', '.join(':' + k for k in values)})", values)
+        conn.execute("INSERT INTO outcomes (fix_id, outcome, created_at) VALUES (?, 'accepted', ?)",
+                     (old.fix_id, old.created_at))
+    with FixMemory.open(db) as store:
+        [(kept, outcome)] = store.offers_with_outcomes()
+    assert sqlite3.connect(db).execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
+    assert kept == replace(old, created_at=kept.created_at) and outcome.outcome == "accepted"
+    assert kept.replaced_by == ""
+
+
+def test_an_undecided_offer_is_linked_to_its_successor_once(db):
+    quick, checked, decided = offer(verified=False), offer(), offer(verified=False)
+    with FixMemory.open(db) as store:
+        for each in (quick, checked, decided):
+            store.record_offer(each)
+        store.record_outcome(decided.fix_id, "accepted")
+        assert store.record_replaced(quick.fix_id, checked.fix_id)
+        assert not store.record_replaced(quick.fix_id, "another")  # linked once
+        assert not store.record_replaced(decided.fix_id, checked.fix_id)  # the user decided on it: it stands
+        assert not store.record_replaced(checked.fix_id, checked.fix_id)
+        assert not store.record_replaced("unknown", checked.fix_id)
+        assert store.retitle(checked.fix_id, "rustc: make `v` mutable (compiles ✓, tests pass (2))", "tests pass (2)")
+        assert not store.retitle(decided.fix_id, "changed", "")
+        by_id = {o.fix_id: o for o, _ in store.offers_with_outcomes()}
+    assert by_id[quick.fix_id].replaced_by == checked.fix_id
+    assert by_id[checked.fix_id].replaced_by == by_id[decided.fix_id].replaced_by == ""
+    assert by_id[checked.fix_id].title.endswith("tests pass (2))") and by_id[checked.fix_id].tests == "tests pass (2)"
+    assert by_id[decided.fix_id].title == decided.title

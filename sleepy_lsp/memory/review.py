@@ -4,7 +4,8 @@ Every offer gets one status. An offer with a recorded outcome has that
 outcome (accepted, rejected or ignored). An offer with none is "pending" for
 its first hour (the user may still pick it) and "ignored" after that. Rates
 are taken over decided offers (all but the pending ones), so the acceptance,
-rejection and ignore rates of a row add up to 100%.
+rejection and ignore rates of a row add up to 100%. An offer replaced by its
+checked successor (the same fix) is not counted: the successor is.
 
 Days are calendar days in the local time zone. The HTML report is one file
 with inline CSS and SVG drawn here: no script library, no font, nothing
@@ -187,6 +188,8 @@ def summarise(pairs: list[tuple[Offer, Outcome | None]], episodes: list[Episode]
     families_of_code: dict[str, Counter] = defaultdict(Counter)
     timed: list[SlowFix] = []
     for offer, outcome in pairs:
+        if offer.replaced_by:
+            continue  # shown before it was checked, then replaced by the same fix checked: counted as that one
         status = offer_status(offer, outcome, now)
         day = local_day(offer.created_at)
         for tally in (review.totals, review.by_family[offer.family], review.by_provider[offer.provider],
@@ -285,6 +288,11 @@ def export_records(store: FixMemory) -> Iterator[dict[str, Any]]:
 
 # --- HTML report -----------------------------------------------------------------------------
 
+# How the fix memory fills, for the sentence that answers an empty review (text and HTML).
+HOW_IT_FILLS = ("it fills as you work in the editor: each fix sleepy offers is recorded with what you did with it "
+                "(accepted, rejected or ignored), and so is each compiler error you fix by hand")
+format_ms = _ms
+
 # Okabe-Ito colours: told apart by colour-blind readers too.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#999999", "#000000")
 WIDTH, HEIGHT = 760, 300
@@ -327,16 +335,21 @@ def _y_axis(top_value: float, fmt) -> list[str]:
 
 
 def _x_labels(labels: list[str]) -> list[str]:
+    """Labels under their slots: level where every label fits its slot, else turned by 30 degrees."""
     plot_w = WIDTH - LEFT - RIGHT
     step = max(1, math.ceil(len(labels) / 12))
+    level = max(len(label) for label in labels) * 6.5 <= plot_w / len(labels) * step - 8
     parts = []
     for i, label in enumerate(labels):
         if i % step:
             continue
         x = LEFT + (i + 0.5) * plot_w / len(labels)
-        y = HEIGHT - BOTTOM + 14
-        parts.append(f'<text class="tick" x="{x:.1f}" y="{y}" text-anchor="end" '
-                     f'transform="rotate(-30 {x:.1f} {y})">{_esc(label)}</text>')
+        y = HEIGHT - BOTTOM + 16
+        if level:
+            parts.append(f'<text class="tick" x="{x:.1f}" y="{y}" text-anchor="middle">{_esc(label)}</text>')
+        else:
+            parts.append(f'<text class="tick" x="{x:.1f}" y="{y}" text-anchor="end" '
+                         f'transform="rotate(-30 {x:.1f} {y})">{_esc(label)}</text>')
     return parts
 
 
@@ -373,9 +386,10 @@ def line_chart(chart_id: str, title: str, x_labels: list[str],
 
 
 def bar_chart(chart_id: str, title: str, bars: list[tuple[str, float, str, str]], top_value: float,
-              fmt, values: int, empty: str) -> str:
-    """One bar per (label, value, tooltip, colour); the y axis runs from 0 to top_value."""
-    parts = [_svg_open(chart_id, title, len(bars), values, 1)]
+              fmt, values: int, empty: str, faded: frozenset[int] = frozenset(), series: int = 1) -> str:
+    """One bar per (label, value, tooltip, colour); the y axis runs from 0 to top_value; bars whose index
+    is in `faded` are drawn pale (e.g. a night's candidate that was not promoted)."""
+    parts = [_svg_open(chart_id, title, len(bars), values, series)]
     if not bars:
         return "".join(parts + [_no_data(empty), "</svg>"])
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
@@ -384,9 +398,10 @@ def bar_chart(chart_id: str, title: str, bars: list[tuple[str, float, str, str]]
     for i, (label, value, tip, colour) in enumerate(bars):
         height = max(2.0, plot_h * value / top_value if top_value else 0)  # a stub, so a zero still shows
         x = LEFT + i * slot + slot * 0.15
+        pale = ' fill-opacity="0.35"' if i in faded else ""
         parts.append(f'<rect class="bar" data-label="{_esc(label)}" data-value="{value:g}" x="{x:.1f}" '
-                     f'y="{TOP + plot_h - height:.1f}" width="{slot * 0.7:.1f}" height="{height:.1f}" fill="{colour}">'
-                     f'<title>{_esc(tip)}</title></rect>')
+                     f'y="{TOP + plot_h - height:.1f}" width="{slot * 0.7:.1f}" height="{height:.1f}" fill="{colour}"'
+                     f'{pale} stroke="{colour}"><title>{_esc(tip)}</title></rect>')
         parts.append(f'<text class="value" x="{x + slot * 0.35:.1f}" y="{TOP + plot_h - height - 4:.1f}" '
                      f'text-anchor="middle">{_esc(fmt(value))}</text>')
     return "".join(parts + ["</svg>"])
@@ -399,6 +414,9 @@ def _nice_ceiling(value: float) -> float:
     return next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= value)
 
 
+LINES_FROM = 2  # days (or nights) of data from which a chart draws lines over time instead of bars
+
+
 def acceptance_chart(review: Review) -> str:
     days = list(review.by_day_family)
     series: dict[str, list[tuple[int, float, str, bool]]] = {}
@@ -408,6 +426,11 @@ def acceptance_chart(review: Review) -> str:
                 tip = f"{family}, {day}: {tally.accepted} of {tally.decided} accepted ({_percent(tally.acceptance)})"
                 series.setdefault(family, []).append((i, tally.acceptance, tip, True))
     series = {f: series[f] for f in _ordered(series, FAMILIES) if f in series}
+    decided_days = sum(1 for families in review.by_day_family.values() if any(t.decided for t in families.values()))
+    if decided_days < LINES_FROM:  # a line needs days to run through: until then, one bar per family
+        bars = [(family, marks[0][1], marks[0][2], family_colour(family)) for family, marks in series.items()]
+        return bar_chart("acceptance", "Acceptance per family", bars, 1.0, lambda v: f"{v:.0%}",
+                         review.totals.decided, "No decided offers in this window yet.", series=len(bars))
     return line_chart("acceptance", "Acceptance over time per family", days, series, review.totals.decided,
                       "No decided offers in this window yet.")
 
@@ -436,6 +459,12 @@ def nights_chart(review: Review) -> str:
                f"{'promoted' if promoted else 'not promoted'}")
         series.setdefault(family, []).append((order.index(run), top.score_after, tip, promoted))
     series = {f: series[f] for f in _ordered(series, FAMILIES) if f in series}
+    if len(order) < LINES_FROM:
+        bars = [(family, marks[0][1], marks[0][2], family_colour(family)) for family, marks in series.items()]
+        faded = frozenset(i for i, marks in enumerate(series.values()) if not marks[0][3])
+        return bar_chart("nights", "Koan pass rate per family after the night (pale: not promoted)", bars, 1.0,
+                         lambda v: f"{v:.0%}", len(review.nights), "No nights recorded in this window yet.", faded,
+                         len(bars))
     return line_chart("nights", "Koan pass rate per night (filled: promoted)", order, series, len(review.nights),
                       "No nights recorded in this window yet.")
 
@@ -448,11 +477,16 @@ def practice_chart(review: Review) -> str:
                      "No koan practice in this window yet.")
 
 
-def _table(title: str, headers: list[str], rows: list[list[Any]], numeric_from: int = 1) -> str:
+def _table(title: str, headers: list[str], rows: list[list[Any]], numeric_from: int = 1,
+           wrap: int | None = None) -> str:
+    """A table; the column at index `wrap` (a title) wraps within its cell instead of widening the table."""
     head = "".join(f"<th>{_esc(h)}</th>" for h in headers)
-    body = "".join(
-        "<tr>" + "".join(f'<td{" class=num" if i >= numeric_from else ""}>{_esc(cell)}</td>'
-                         for i, cell in enumerate(row)) + "</tr>" for row in rows)
+
+    def cls(i: int) -> str:
+        return " class=wrap" if i == wrap else " class=num" if i >= numeric_from else ""
+
+    body = "".join("<tr>" + "".join(f"<td{cls(i)}>{_esc(cell)}</td>" for i, cell in enumerate(row)) + "</tr>"
+                   for row in rows)
     if not rows:
         body = f'<tr><td colspan="{len(headers)}" class="empty">nothing recorded</td></tr>'
     return (f'<h3>{_esc(title)}</h3><div class="table"><table><thead><tr>{head}</tr></thead>'
@@ -502,6 +536,9 @@ svg .tick,svg .legend,svg .value{font-size:11px;fill:#3b4455}svg .line{fill:none
 svg .empty{fill:#8a93a3;font-size:14px}table{border-collapse:collapse;margin:6px 0 18px;font-size:13px}
 .table{overflow-x:auto}th,td{border-bottom:1px solid #e3e7ef;padding:4px 8px;text-align:left;white-space:nowrap}
 td.num{text-align:right;font-variant-numeric:tabular-nums}th{background:#f4f6fa}td.empty{color:#8a93a3}
+td.wrap{white-space:normal;min-width:16em;max-width:40em;overflow-wrap:anywhere}
+.nothing{font-size:1.15em;max-width:46em;line-height:1.5;border:1px solid #d9dee8;border-radius:8px;padding:16px 20px}
+h2{margin:28px 0 8px}
 """
 
 # Marks the charts the browser really laid out; the report reads the same without it.
@@ -517,17 +554,43 @@ for (const svg of document.querySelectorAll('svg.chart')) {
 """
 
 
+def has_records(review: Review) -> bool:
+    """Whether the window holds anything at all to report."""
+    return bool(review.totals.offers or review.totals.manual or review.nights or has_koan_data(review))
+
+
+def has_koan_data(review: Review) -> bool:
+    """Koan practice (`sleepy day`) or nights (`sleepy-train`) in the window: an editor-only user has none."""
+    return bool(review.nights) or any(t.episodes for t in review.practice_by_family.values())
+
+
 def render_html(review: Review) -> str:
-    """The self-contained HTML report: summary, four SVG charts and the tables."""
+    """The self-contained HTML report: summary, SVG charts and the tables; the koan and night part only
+    where there is koan data, and one sentence saying how the memory fills where there is nothing."""
     window = f"last {review.days} days" if review.days else "all time"
     totals = review.totals
+    head = [
+        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        "<title>sleepy-coder review</title><style>", CSS, "</style></head><body>",
+        f"<h1>sleepy-coder review</h1><p class=meta>{_esc(window)} · {_esc(review.database)} · generated "
+        f"{_esc(review.generated_at.astimezone().strftime('%Y-%m-%d %H:%M'))} · nothing here left this machine</p>",
+    ]
+    if not has_records(review):
+        held = f"in the {window}" if review.days else "yet"
+        return "".join([*head, f'<p class="nothing" id="nothing">The fix memory holds nothing {_esc(held)}: '
+                        f"{_esc(HOW_IT_FILLS)}.</p></body></html>\n"])
+    koans = has_koan_data(review)
     cards = [("offers", totals.offers), ("accepted", _percent(totals.acceptance)),
              ("rejected", _percent(totals.rejection)), ("ignored", _percent(totals.ignore)),
-             ("pending", totals.pending), ("nights", len({n.night for n in review.nights}))]
-    charts = [("Acceptance over time per family", acceptance_chart(review)),
-              ("Latency distribution", latency_chart(review)),
-              ("Koan pass rate per night", nights_chart(review)),
-              ("Koan pass rate per family", practice_chart(review))]
+             ("pending", totals.pending), ("fixed by hand", totals.manual)]
+    if koans:
+        cards.append(("nights", len({n.night for n in review.nights})))
+    charts = [("Acceptance per family" if 'data-chart="acceptance" ' in (chart := acceptance_chart(review))
+               and '<rect class="bar"' in chart else "Acceptance over time per family", chart),
+              ("Latency distribution", latency_chart(review))]
+    koan_charts = [("Koan pass rate per night", nights_chart(review)),
+                   ("Koan pass rate per family", practice_chart(review))]
     tables = [
         _table("Offers by family", ["family", *TALLY_HEADERS],
                [[f, *tally_cells(t)] for f, t in review.by_family.items() if t.offers]),
@@ -538,17 +601,18 @@ def render_html(review: Review) -> str:
         _table("Offers per day", ["day", *TALLY_HEADERS], [[d, *tally_cells(t)] for d, t in review.by_day.items()]),
         _table("Lowest acceptance (where learning should aim next)", ["code", "family", *TALLY_HEADERS],
                [[code, review.code_family[code], *tally_cells(t)] for code, t in review.lowest_acceptance], 2),
-        _table("Slowest fixes", SLOW_HEADERS, [slow_cells(s) for s in review.slowest], 99),
-        _table("Night history", NIGHT_HEADERS, [night_cells(n) for n in review.nights], 99),
+        _table("Slowest fixes", SLOW_HEADERS, [slow_cells(s) for s in review.slowest], 99,
+               wrap=SLOW_HEADERS.index("title")),
     ]
+    koan_part = []
+    if koans:
+        koan_part = ['<h2 id="koans">Koan practice and nights</h2><div class="charts">',
+                     *(f"<figure><figcaption>{_esc(caption)}</figcaption>{svg}</figure>" for caption, svg in koan_charts),
+                     "</div>", _table("Night history", NIGHT_HEADERS, [night_cells(n) for n in review.nights], 99)]
     return "".join([
-        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        "<title>sleepy-coder review</title><style>", CSS, "</style></head><body>",
-        f"<h1>sleepy-coder review</h1><p class=meta>{_esc(window)} · {_esc(review.database)} · generated "
-        f"{_esc(review.generated_at.astimezone().strftime('%Y-%m-%d %H:%M'))} · nothing here left this machine</p>",
+        *head,
         '<div class="cards">', *(f'<div class="card"><b>{_esc(v)}</b>{_esc(k)}</div>' for k, v in cards), "</div>",
         '<div class="charts">',
         *(f"<figure><figcaption>{_esc(caption)}</figcaption>{svg}</figure>" for caption, svg in charts),
-        "</div>", *tables, "<script>", CHECK_SCRIPT, "</script></body></html>\n",
+        "</div>", *tables, *koan_part, "<script>", CHECK_SCRIPT, "</script></body></html>\n",
     ])

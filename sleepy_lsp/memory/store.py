@@ -104,6 +104,9 @@ class Offer:
     tests: str = ""  # what the project's tests said ("tests pass (12)"), if they ran
     edits: list[dict[str, Any]] = field(default_factory=list)  # stored as JSON text
     created_at: str = field(default_factory=utc_now)
+    # The fix id of the offer that took this one's place (rustc's unchecked fix, once checked): the same
+    # fix, so it is counted once, as its successor. Empty for an offer that stands for itself.
+    replaced_by: str = ""
 
     @property
     def error_code(self) -> str:
@@ -294,6 +297,11 @@ MIGRATIONS: tuple[tuple[Any, ...], ...] = (
         "CREATE INDEX outcomes_outcome ON outcomes (outcome)",
         derive_records,
     ),
+    # 3: one offer per fix. An offer shown before it was checked and then replaced by the checked fix with
+    # the same edit names its successor; earlier offers stand for themselves.
+    (
+        "ALTER TABLE offers ADD COLUMN replaced_by TEXT NOT NULL DEFAULT ''",
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 TABLES = ("offers", "outcomes", "episodes", "nights")
@@ -482,7 +490,8 @@ def _offer_columns(offer: Offer) -> dict[str, Any]:
             "title": record.title, "code_before": record.before, "code_after": record.after,
             "edits": json.dumps(offer.edits, ensure_ascii=False), "level": case.level, "answer": record.answer,
             "hunk_line": record.hunk_line, "file_hash": case.file_hash, "rank": record.rank,
-            "risks": json.dumps(offer.risks, ensure_ascii=False), "tests": offer.tests, **_case_columns(case)}
+            "risks": json.dumps(offer.risks, ensure_ascii=False), "tests": offer.tests,
+            "replaced_by": offer.replaced_by, **_case_columns(case)}
 
 
 def _case_of(row: sqlite3.Row, code: str, family: str, level: str, file_hash_: str) -> ErrorCase:
@@ -496,7 +505,7 @@ def _offer_of(row: sqlite3.Row) -> Offer:
                        row["title"], row["rank"])
     return Offer(row["fix_id"], record, row["file"], row["crate_root"], row["model"], row["adapter"],
                  bool(row["verified"]), row["latency_ms"], json.loads(row["risks"]), row["tests"],
-                 json.loads(row["edits"]), row["created_at"])
+                 json.loads(row["edits"]), row["created_at"], row["replaced_by"])
 
 
 def _episode_columns(episode: Episode) -> dict[str, Any]:
@@ -633,6 +642,30 @@ class FixMemory:
                 f"ON CONFLICT (fix_id) {conflict}",
                 (fix_id, outcome, utc_now(), note, fix_id),
             )
+            return cursor.rowcount == 1
+
+    def record_replaced(self, fix_id: str, successor: str) -> bool:
+        """Link an undecided offer to the offer of the same fix that took its place (rustc's unchecked fix,
+        once checked); False when the offer is unknown, already has an outcome, or was replaced already."""
+        with self._transaction() as conn:
+            if conn is None:
+                return False
+            cursor = conn.execute(
+                "UPDATE offers SET replaced_by = ? WHERE fix_id = ? AND replaced_by = '' AND ? != fix_id "
+                "AND NOT EXISTS (SELECT 1 FROM outcomes WHERE outcomes.fix_id = offers.fix_id)",
+                (successor, fix_id, successor))
+            return cursor.rowcount == 1
+
+    def retitle(self, fix_id: str, title: str, tests: str) -> bool:
+        """An undecided offer's title and test verdict as now shown (the project's tests finished after
+        it was first shown); False when it is unknown or already decided."""
+        with self._transaction() as conn:
+            if conn is None:
+                return False
+            cursor = conn.execute(
+                "UPDATE offers SET title = ?, tests = ? WHERE fix_id = ? "
+                "AND NOT EXISTS (SELECT 1 FROM outcomes WHERE outcomes.fix_id = offers.fix_id)",
+                (title, tests, fix_id))
             return cursor.rowcount == 1
 
     def record_manual(self, offer: Offer) -> bool:
