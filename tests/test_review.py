@@ -186,14 +186,18 @@ def sleepy(*args: str, input: str | None = None, env: dict | None = None) -> Ran
 
 
 def table_body(output: str, title: str) -> list[list[str]]:
-    """The body rows of the rich table with this title, as lists of cells."""
+    """The body rows of the table with this title, as lists of cells: the rule under the headers
+    (one run of ─ per column) says where each column starts."""
     lines = output.splitlines()
     start = next(i for i, line in enumerate(lines) if line.strip() == title)
+    rule = lines[start + 2]  # title, header, rule
+    assert set(rule.strip()) <= {"─", " "}, rule
+    starts = [m.start() for m in re.finditer("─+", rule)] + [None]
     rows = []
-    for line in lines[start + 4:]:  # title, top border, header, header rule
-        if not line.startswith("│"):
+    for line in lines[start + 3:]:
+        if not line.strip():
             break
-        rows.append([cell.strip() for cell in line.strip().strip("│").split("│")])
+        rows.append([line[a:b].strip() for a, b in zip(starts, starts[1:])])
     return rows
 
 
@@ -300,7 +304,7 @@ def test_tables_match_independent_counts(filled):
     when = lambda n: datetime.fromisoformat(n.created_at).astimezone().strftime("%m-%d %H:%M")  # noqa: E731
     assert [(r[0], r[1], r[2], r[3]) for r in night_rows] == [(when(n), n.family, n.method, n.adapter) for n in nights]
     assert [r[-1] for r in night_rows] == ["yes" if n.promoted else "no" for n in nights]
-    assert [r[7] for r in night_rows] == [f"{n.score_before:.0%} → {n.score_after:.0%}" for n in nights]
+    assert [r[5] for r in night_rows] == [f"{n.score_before:.0%} → {n.score_after:.0%}" for n in nights]
     practice = table_rows(ran.out, "Koan practice by family")
     episodes = [e for e in made.episodes if datetime.fromisoformat(e.created_at) >= since]
     for family in FAMILIES[:5]:
@@ -584,3 +588,146 @@ def test_fixes_by_hand_stand_beside_the_offers_and_checks_are_counted(tmp_path):
     checks = {k: (v["offers"], v["accepted"]) for k, v in figures["by_check"].items() if v["offers"]}
     assert checks == {"tests pass": (1, 1), "compiles": (1, 1), "risky": (1, 0)}
     assert table_rows(sleepy("review", "--db", str(db)).out, "Offers")["all"][5] == "1"
+
+
+# --- fitting the terminal, the empty memory, the report's parts (issue #18) ----------------------
+
+LONG_TITLE = ("consider cloning the value if the performance cost is acceptable: `title.clone()` in the struct "
+              "literal of `Book`, which is moved into the closure that the thread spawns (compiles ✓)")
+
+
+def one_day(db: Path, koans: bool = False) -> None:
+    """An editor user's first day: a few offers in five families, one with a long title, and with
+    `koans` one night of one family."""
+    now = datetime.now(timezone.utc)
+    with FixMemory.open(db) as store:
+        for i, family in enumerate(FAMILIES[:5] * 2):
+            offer = make_offer(new_fix_id(), "/home/dev/app/src/main.rs", CODES[family][0], family,
+                               "model" if i == 3 else "rustc", title=LONG_TITLE if i == 0 else f"add mut {i}",
+                               model="qwen2.5-coder-1.5b-instruct-q4" if i == 3 else "",
+                               adapter="borrow-share-20250301-0007" if i == 3 else "", verified=True,
+                               latency_ms=900.0 + i, created_at=iso(now - timedelta(hours=2, minutes=i)))
+            store.record_offer(offer)
+            store.record_outcome(offer.fix_id, "rejected" if i % 3 == 0 else "accepted")
+        if koans:
+            store.record_night(Night(night="night-1", method="share", family="borrow",
+                                     adapter="borrow-share-20250301-0007-with-a-long-name", base_model="smollm2",
+                                     trainable_params=53760, examples=6, seconds=600, score_before=0.1,
+                                     score_after=0.2, regressions=0, promoted=True, report={},
+                                     created_at=iso(now - timedelta(hours=1))))
+
+
+def test_review_fits_80_columns_in_a_terminal_and_in_a_pipe(tmp_path):
+    db = tmp_path / "fix-memory.sqlite3"
+    one_day(db, koans=True)
+    ran = sleepy("review", "--db", str(db), env={"COLUMNS": "80"})
+    script = "import sys\nfrom sleepy_lsp import cli\nsys.argv = ['sleepy', 'review', '--db', sys.argv[1]]\ncli.main()\n"
+    env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
+    piped = subprocess.run([os.sys.executable, "-c", script, str(db)], capture_output=True, text=True, timeout=60,
+                           env=env)
+    assert ran.code == 0 and piped.returncode == 0, piped.stderr
+    for out in (ran.out, piped.stdout):
+        assert max(len(line) for line in out.splitlines()) <= 80, out
+        headers = next(line for line in out.splitlines() if line.startswith("family "))
+        assert headers.split() == ["family", "offers", "acc", "rej", "ign", "pend", "hand", "acc%", "rej%", "ign%"]
+        assert "…" not in "".join(line for line in out.splitlines() if "offers" in line), "a header was cut"
+        slow = table_body(out, "Slowest fixes")
+        assert len(slow) == 10 and all(len(row) == 6 for row in slow)
+        long = [row[-1] for row in slow if row[-1].startswith("consider cloning")]
+        assert len(long) == 1 and long[0].endswith("…") and len(long[0]) > 20, "the title is cut on its one line"
+        assert not any(line.strip().startswith(("literal", "the thread")) for line in out.splitlines())
+        (night,) = table_body(out, "Night history (koan pass rate: champion → candidate)")
+        assert night[1:3] == ["borrow", "share"] and night[3].startswith("borrow-") and night[3].endswith("…")
+        assert night[5] == "10% → 20%" and night[-1] == "yes"
+        models = table_rows(out, "Offers by model and adapter")
+        assert any(key.startswith("qwen2.5-coder") for key in models) and len(models) == 2
+
+
+def test_wide_terminal_shows_whole_titles(tmp_path):
+    db = tmp_path / "fix-memory.sqlite3"
+    one_day(db)
+    ran = sleepy("review", "--db", str(db), env={"COLUMNS": "260"})
+    assert any(row[-1] == LONG_TITLE for row in table_body(ran.out, "Slowest fixes"))
+
+
+def sentences(text: str) -> int:
+    return len(re.findall(r"[.!?](?:\s|$)", " ".join(text.split())))
+
+
+@pytest.mark.parametrize("existing", [False, True])
+def test_an_empty_memory_is_answered_by_one_sentence(tmp_path, existing):
+    db = tmp_path / "fix-memory.sqlite3"
+    if existing:
+        FixMemory.open(db).close()
+    ran = sleepy("review", "--db", str(db), env={"COLUMNS": "80"})
+    assert ran.code == 0
+    text = " ".join(ran.out.split())
+    assert sentences(text) == 1 and text.endswith("."), ran.out
+    assert "it fills as you work in the editor" in text and "fix by hand" in text
+    assert "─" not in ran.out and "offers" not in ran.out.replace("sleepy offers", "")
+    assert ran.err == ""
+    assert max(len(line) for line in ran.out.splitlines()) <= 80
+
+
+def test_tables_with_nothing_to_show_are_left_out(tmp_path):
+    db = tmp_path / "fix-memory.sqlite3"
+    one_day(db)
+    out = sleepy("review", "--db", str(db)).out
+    assert "Offers by family" in out and "Slowest fixes" in out
+    assert "Koan practice" not in out and "Night history" not in out
+
+
+def report_of(tmp_path: Path, db: Path) -> str:
+    report = tmp_path / "report.html"
+    assert sleepy("review", "--db", str(db), "--html", str(report)).code == 0
+    return report.read_text()
+
+
+def test_html_for_an_editor_user_without_koan_data(tmp_path):
+    db = tmp_path / "fix-memory.sqlite3"
+    one_day(db)
+    markup = report_of(tmp_path, db)
+    charts = chart_attributes(markup)
+    assert set(charts) == {"acceptance", "latency"}, "no koan or night charts without koan data"
+    assert 'id="koans"' not in markup and "Night history" not in markup and "nights</div>" not in markup
+    # one day: a bar per family, not dots on one vertical line
+    assert charts["acceptance"]["data-points"] == charts["acceptance"]["data-series"] == "5"
+    assert markup.count('class="point"') == 0
+    bars = re.findall(r'<rect class="bar" data-label="([^"]+)" data-value="([^"]+)"', markup)
+    assert [label for label, _ in bars[:5]] == list(FAMILIES[:5])
+    assert dict(bars[:5])["borrow"] == "0.5"  # offers 0 (rejected) and 5 (accepted)
+    # the long title wraps in its cell
+    assert f"<td class=wrap>{LONG_TITLE}</td>" in markup
+    assert re.search(r"td\.wrap\{white-space:normal", markup)
+
+
+def test_html_with_koan_data_shows_the_koan_part(tmp_path):
+    db = tmp_path / "fix-memory.sqlite3"
+    one_day(db, koans=True)
+    markup = report_of(tmp_path, db)
+    charts = chart_attributes(markup)
+    assert set(charts) == {"acceptance", "latency", "nights", "practice"}
+    assert 'id="koans"' in markup and "Night history" in markup
+    assert charts["nights"]["data-points"] == "1" and '<rect class="bar" data-label="borrow" data-value="0.2"' in markup
+
+
+def test_html_of_an_empty_memory_says_how_it_fills(tmp_path):
+    db = tmp_path / "fix-memory.sqlite3"
+    FixMemory.open(db).close()
+    markup = report_of(tmp_path, db)
+    assert 'id="nothing"' in markup and "it fills as you work in the editor" in markup
+    assert "<svg" not in markup and "<table" not in markup
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (Debian: apt-get install chromium)")
+def test_one_day_report_draws_its_bars_in_headless_chromium(tmp_path):
+    db = tmp_path / "fix-memory.sqlite3"
+    one_day(db)
+    report = tmp_path / "review.html"
+    assert sleepy("review", "--db", str(db), "--html", str(report)).code == 0
+    dom = chromium("--dump-dom", report.as_uri(), profile=tmp_path / "profile-dom")
+    assert dom.returncode == 0, dom.stderr[-2000:]
+    charts = chart_attributes(dom.stdout)
+    assert set(charts) == {"acceptance", "latency"}
+    for name, attributes in charts.items():
+        assert attributes["data-rendered"] == attributes["data-points"] != "0", name

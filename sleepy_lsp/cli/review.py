@@ -17,22 +17,24 @@ from pathlib import Path
 from typing import IO, Iterator
 
 import click
+from rich import box
+from rich.cells import cell_len
 from rich.console import Console
 from rich.table import Table
 
 from ..errors import SleepyError
 from ..memory.review import (
+    HOW_IT_FILLS,
     PENDING_AFTER,
-    SLOW_HEADERS,
-    TALLY_HEADERS,
     Review,
+    SlowFix,
     Tally,
     build_review,
     export_records,
+    format_ms,
     model_label,
     render_html,
     review_json,
-    slow_cells,
     tally_cells,
 )
 from ..memory.store import (
@@ -66,66 +68,95 @@ def _write_text(path: Path, text: str) -> None:
 # --- sleepy review -----------------------------------------------------------------------------
 
 
-def _right(table: Table, first: int = 1) -> Table:
-    for column in table.columns[first:]:
-        column.justify = "right"
+# Tables are laid out here, not by rich, so that they fit the terminal (80 columns in a pipe): every
+# column as wide as its widest cell except one, the flexible column (a name or a title), which gets
+# what is left and is cut with an ellipsis; headers are short and never squeezed. No vertical lines:
+# a rule under the headers marks the columns.
+RULED = box.Box("    \n    \n ─  \n    \n    \n    \n    \n    \n")
+GAP = 2  # columns between two columns
+MIN_FLEX = 8
+
+TEXT_TALLY_HEADERS = ["offers", "acc", "rej", "ign", "pend", "hand", "acc%", "rej%", "ign%"]
+LEGEND = ("acc, rej, ign: offers accepted, rejected, ignored; %: of the decided offers",
+          "pend: an offer with no outcome is pending for {hours:g} h, then counts as ignored",
+          "hand: fixes written by hand after an error (no offer)")
+
+
+def fit_table(title: str, headers: list[str], rows: list[list[str]], width: int, flex: int = 0,
+              numeric: tuple[int, ...] = ()) -> Table:
+    """A table at most `width` columns wide; the `numeric` columns right-aligned."""
+    widths = [max([cell_len(h), *(cell_len(row[i]) for row in rows)]) for i, h in enumerate(headers)]
+    others = sum(w for i, w in enumerate(widths) if i != flex) + GAP * (len(headers) - 1)
+    widths[flex] = max(min(widths[flex], width - others), MIN_FLEX, cell_len(headers[flex]))
+    table = Table(title=title, title_justify="left", box=RULED, show_edge=False, pad_edge=False,
+                  collapse_padding=True, title_style="bold", header_style="bold")
+    for i, (header, column_width) in enumerate(zip(headers, widths)):
+        table.add_column(header, width=column_width, no_wrap=True, overflow="ellipsis",
+                         justify="right" if i in numeric else "left")
+    for row in rows:
+        table.add_row(*row)
     return table
 
 
-def _short_count(n: int) -> str:
-    return f"{n / 1e6:.1f}M" if n >= 1e6 else f"{n / 1e3:.1f}k" if n >= 1e3 else str(n)
-
-
-NIGHT_COLUMNS = ["when", "family", "method", "adapter", "params", "examples", "min", "pass rate", "regr.", "promoted"]
+NIGHT_COLUMNS = ["when", "family", "method", "adapter", "min", "pass rate", "regr.", "promoted"]
 
 
 def night_row(night: Night) -> list[str]:
     when = datetime.fromisoformat(night.created_at).astimezone().strftime("%m-%d %H:%M")
-    return [when, night.family, night.method, night.adapter, _short_count(night.trainable_params),
-            str(night.examples), f"{night.seconds / 60:.0f}", f"{night.score_before:.0%} → {night.score_after:.0%}",
-            str(night.regressions), "yes" if night.promoted else "no"]
+    return [when, night.family, night.method, night.adapter, f"{night.seconds / 60:.0f}",
+            f"{night.score_before:.0%} → {night.score_after:.0%}", str(night.regressions),
+            "yes" if night.promoted else "no"]
 
 
-def tally_table(title: str, key: str, rows: list[tuple[str, Tally]]) -> Table:
-    table = _right(Table(key, *TALLY_HEADERS, title=title))
-    for name, tally in rows:
-        table.add_row(name, *tally_cells(tally))
-    return table
+SLOW_COLUMNS = ["latency", "day", "code", "provider", "status", "title"]
 
 
-def review_tables(review: Review) -> list[Table]:
-    """The rich tables `sleepy review` prints, in order."""
-    lowest = _right(Table("code", "family", *TALLY_HEADERS,
-                          title="Lowest acceptance by error code (where learning should aim next)"), 2)
-    for code, tally in review.lowest_acceptance:
-        lowest.add_row(code, review.code_family[code], *tally_cells(tally))
-    slowest = _right(Table(*SLOW_HEADERS, title="Slowest fixes"), 0)
-    for column in slowest.columns[1:]:
-        column.justify = "left"
-    for slow in review.slowest:
-        slowest.add_row(*slow_cells(slow))
-    practice = _right(Table("family", "episodes", "passed", "pass rate", title="Koan practice by family"))
-    for family, tally in review.practice_by_family.items():
-        if tally.episodes:
-            practice.add_row(family, str(tally.episodes), str(tally.passed), f"{tally.rate:.1%}")
-    nights = Table(*NIGHT_COLUMNS, title="Night history (koan pass rate: champion → candidate)")
-    for column in nights.columns[4:9]:
-        column.justify = "right"
-    nights.columns[0].no_wrap = True
-    nights.columns[3].overflow = "fold"
-    for night in review.nights:
-        nights.add_row(*night_row(night))
-    return [
-        tally_table("Offers", "window", [("all", review.totals)]),
-        tally_table("Offers by family", "family", [(k, t) for k, t in review.by_family.items() if t.offers]),
-        tally_table("Offers by provider", "provider",
-                    [(k, t) for k, t in review.by_provider.items() if t.offers or t.manual]),
-        tally_table("Offers by what vouched for them", "checked", [(k, t) for k, t in review.by_check.items() if t.offers]),
-        tally_table("Offers by model and adapter", "model / adapter",
-                    [(model_label(*key), t) for key, t in review.by_model.items()]),
-        tally_table("Offers per day", "day", list(review.by_day.items())),
-        slowest, lowest, practice, nights,
+def slow_row(slow: SlowFix) -> list[str]:
+    offer = slow.offer
+    when = datetime.fromisoformat(offer.created_at).astimezone().strftime("%m-%d")
+    return [format_ms(round(offer.latency_ms)), when, offer.error_code, offer.provider, slow.status, " ".join(offer.title.split())]
+
+
+def review_tables(review: Review, width: int = 80) -> list[Table]:
+    """The tables `sleepy review` prints, in order; those with no rows are left out."""
+
+    counts = tuple(range(1, 1 + len(TEXT_TALLY_HEADERS)))
+
+    def tally(title: str, key: str, rows: list[tuple[str, Tally]]) -> tuple:
+        return title, [key, *TEXT_TALLY_HEADERS], [[name, *tally_cells(t)] for name, t in rows], 0, counts
+
+    specs = [
+        tally("Offers", "window", [("all", review.totals)] if review.totals.offers or review.totals.manual else []),
+        tally("Offers by family", "family", [(k, t) for k, t in review.by_family.items() if t.offers]),
+        tally("Offers by provider", "provider", [(k, t) for k, t in review.by_provider.items() if t.offers or t.manual]),
+        tally("Offers by what vouched for them", "checked", [(k, t) for k, t in review.by_check.items() if t.offers]),
+        tally("Offers by model and adapter", "model / adapter",
+              [(model_label(*key), t) for key, t in review.by_model.items() if t.offers]),
+        tally("Offers per day", "day", [(k, t) for k, t in review.by_day.items() if t.offers or t.manual]),
+        ("Slowest fixes", SLOW_COLUMNS, [slow_row(s) for s in review.slowest], 5, ()),
+        ("Lowest acceptance by error code (where learning should aim next)", ["code", "family", *TEXT_TALLY_HEADERS],
+         [[code, review.code_family[code], *tally_cells(t)] for code, t in review.lowest_acceptance], 1,
+         tuple(i + 1 for i in counts)),
+        ("Koan practice by family", ["family", "episodes", "passed", "pass rate"],
+         [[family, str(t.episodes), str(t.passed), f"{t.rate:.1%}"]
+          for family, t in review.practice_by_family.items() if t.episodes], 0, (1, 2, 3)),
+        ("Night history (koan pass rate: champion → candidate)", NIGHT_COLUMNS,
+         [night_row(night) for night in review.nights], 3, (4, 6)),
     ]
+    return [fit_table(title, headers, rows, width, flex, numeric) for title, headers, rows, flex, numeric in specs
+            if rows]
+
+
+def empty_sentence(review: Review, exists: bool) -> str | None:
+    """The one sentence that answers an empty window, or None when there is something to show."""
+    if review.totals.offers or review.totals.manual or review.nights or any(
+            t.episodes for t in review.practice_by_family.values()):
+        return None
+    if not exists:
+        return f"There is no fix memory at {review.database} yet: {HOW_IT_FILLS}."
+    window = f"in the last {review.days} days" if review.days else "yet"
+    hint = " (--days 0 shows all it holds)" if review.days else ""
+    return f"The fix memory at {review.database} holds nothing {window}{hint}: {HOW_IT_FILLS}."
 
 
 @click.command("review")
@@ -145,21 +176,27 @@ def review(db_path: Path | None, days: int, as_json: bool, html_path: Path | Non
     if open_report and not html_path:
         raise SleepyError("--open needs --html FILE: say where to write the report, e.g. --html review.html --open.")
     with FixMemory.open_existing(db_path, read_only=True) as store:
-        if not store.enabled:
-            _err(f"There is no fix memory at {store.path} yet: it fills as fixes are offered in the editor.")
+        exists = store.enabled
         result = build_review(store, days)
     if html_path:
         _write_text(html_path, render_html(result))
     if as_json:
+        if not exists:
+            _err(f"There is no fix memory at {result.database} yet: {HOW_IT_FILLS}.")
         click.echo(json.dumps(review_json(result), indent=2, ensure_ascii=False))
     else:
         console = Console(highlight=False)
-        window = f"the last {days} days" if days else "all time"
-        console.print(f"Fix memory review, {window}: {result.database}", markup=False)
-        console.print(f"(an offer with no outcome is pending for {PENDING_AFTER.total_seconds() / 3600:g} h, "
-                      "then counts as ignored)", markup=False)
-        for table in review_tables(result):
-            console.print(table)
+        empty = empty_sentence(result, exists)
+        if empty:
+            console.print(empty, markup=False)
+        else:
+            window = f"the last {days} days" if days else "all time"
+            console.print(f"Fix memory review, {window}: {result.database}", markup=False)
+            for line in LEGEND:
+                console.print(line.format(hours=PENDING_AFTER.total_seconds() / 3600), markup=False)
+            for table in review_tables(result, console.width):
+                console.print()
+                console.print(table)
     if html_path:
         _err(f"Wrote the report to {html_path}.")
         if open_report:

@@ -289,8 +289,8 @@ def export_records(store: FixMemory) -> Iterator[dict[str, Any]]:
 # --- HTML report -----------------------------------------------------------------------------
 
 # How the fix memory fills, for the sentence that answers an empty review (text and HTML).
-HOW_IT_FILLS = ("it fills as you work in the editor: each fix sleepy offers is recorded with what you did with it "
-                "(accepted, rejected or ignored), and so is each compiler error you fix by hand")
+HOW_IT_FILLS = ("it fills as you work in the editor, with each fix sleepy offers and what you did with it "
+                "(accepted, rejected or ignored) and each compiler error you fix by hand")
 format_ms = _ms
 
 # Okabe-Ito colours: told apart by colour-blind readers too.
@@ -417,6 +417,10 @@ def _nice_ceiling(value: float) -> float:
 LINES_FROM = 2  # days (or nights) of data from which a chart draws lines over time instead of bars
 
 
+def _decided_days(review: Review) -> int:
+    return sum(1 for families in review.by_day_family.values() if any(t.decided for t in families.values()))
+
+
 def acceptance_chart(review: Review) -> str:
     days = list(review.by_day_family)
     series: dict[str, list[tuple[int, float, str, bool]]] = {}
@@ -426,8 +430,7 @@ def acceptance_chart(review: Review) -> str:
                 tip = f"{family}, {day}: {tally.accepted} of {tally.decided} accepted ({_percent(tally.acceptance)})"
                 series.setdefault(family, []).append((i, tally.acceptance, tip, True))
     series = {f: series[f] for f in _ordered(series, FAMILIES) if f in series}
-    decided_days = sum(1 for families in review.by_day_family.values() if any(t.decided for t in families.values()))
-    if decided_days < LINES_FROM:  # a line needs days to run through: until then, one bar per family
+    if _decided_days(review) < LINES_FROM:  # a line needs days to run through: until then, one bar per family
         bars = [(family, marks[0][1], marks[0][2], family_colour(family)) for family, marks in series.items()]
         return bar_chart("acceptance", "Acceptance per family", bars, 1.0, lambda v: f"{v:.0%}",
                          review.totals.decided, "No decided offers in this window yet.", series=len(bars))
@@ -586,8 +589,8 @@ def render_html(review: Review) -> str:
              ("pending", totals.pending), ("fixed by hand", totals.manual)]
     if koans:
         cards.append(("nights", len({n.night for n in review.nights})))
-    charts = [("Acceptance per family" if 'data-chart="acceptance" ' in (chart := acceptance_chart(review))
-               and '<rect class="bar"' in chart else "Acceptance over time per family", chart),
+    over_time = _decided_days(review) >= LINES_FROM
+    charts = [("Acceptance over time per family" if over_time else "Acceptance per family", acceptance_chart(review)),
               ("Latency distribution", latency_chart(review))]
     koan_charts = [("Koan pass rate per night", nights_chart(review)),
                    ("Koan pass rate per family", practice_chart(review))]
