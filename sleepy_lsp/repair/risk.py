@@ -733,7 +733,8 @@ def _shape(tokens: list[Token], first: int, header: int, body: int, pairs: dict[
     for number, field in enumerate(_split_fields(tokens, group, pairs)):
         shape = _normalised(tokens, field, pairs)
         public = shape[:1] == ("pub",) and shape[1:2] != ("(",)
-        name = str(number) if tokens[group].text == "(" else next((t for t in shape if t != "pub"), "")
+        rest = shape[shape.index(")") + 1:] if shape[1:2] == ("(",) and ")" in shape else shape[shape[:1] == ("pub",):]
+        name = str(number) if tokens[group].text == "(" else next(iter(rest), "")  # past `pub` or `pub(crate)`
         fields.append((name, shape if public else None))  # a private field's type is not the API
     return signature, tuple(fields)
 

@@ -145,7 +145,7 @@ def enclosing_function(data: bytes, offset: int) -> Function | None:
     if found is None:
         return None
     parameters = {}
-    for text in _split_top_level(found["params"].decode("utf-8", "replace")):
+    for text in split_top_level(found["params"].decode("utf-8", "replace")):
         parameter = PARAMETER.match(text)
         if parameter:
             parameters[parameter["name"]] = parameter["type"]
@@ -167,7 +167,7 @@ def enum_variants(data: bytes, name: str) -> list[tuple[str, str | None]]:
     if body is None:
         return []
     text = re.sub(r"//[^\n]*", "", data[body[0] + 1:body[1]].decode("utf-8", "replace"))
-    return [(m["name"], m["field"]) for line in _split_top_level(text) if (m := VARIANT.match(line.strip() + ","))]
+    return [(m["name"], m["field"]) for line in split_top_level(text) if (m := VARIANT.match(line.strip() + ","))]
 
 
 def variant_holding(data: bytes, enum: str, type_name: str) -> tuple[str, str] | None:
@@ -231,7 +231,7 @@ def in_loop(data: bytes, offset: int) -> bool:
     return False
 
 
-def _split_top_level(text: str) -> list[str]:
+def split_top_level(text: str) -> list[str]:
     """text split at the commas outside (), <> and [] (a parameter list, an enum body)."""
     parts, depth, current = [], 0, []
     for previous, char in zip(" " + text, text):
