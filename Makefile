@@ -1,4 +1,5 @@
-# Two commands: `make demo` (set up and run the main job) and `make test` (set up and run the tests).
+# Two commands: `make demo` (set up and show the main job) and `make test` (set up and run the tests);
+# `make experiment` runs the long day -> night -> eval experiment.
 # Everything the project needs is installed here, so a bare machine of this kind works.
 SHELL := /bin/bash
 VENV := .venv
@@ -10,7 +11,7 @@ LLAMA_CPP_VERSION := 0.3.36
 # Debian packages the build and the tests need (command -> package).
 APT_NEEDS := cmake:cmake g++:g++ chromium:chromium nvim:neovim krb5-config:libkrb5-dev npm:npm
 
-.PHONY: demo test install system-deps check-cargo clean vscode-host vsix
+.PHONY: demo experiment test install system-deps check-cargo clean vscode-host vsix
 
 check-cargo:
 	@command -v cargo >/dev/null 2>&1 || { echo "cargo is not on PATH: install Rust with rustup (https://rustup.rs), open a new shell and run make again."; exit 1; }
@@ -76,22 +77,30 @@ vsix: system-deps $(VSIX)
 test: install vscode-host vsix
 	SLEEPY_REQUIRE_VSCODE=1 $(VENV)/bin/pytest -q
 
-# The demo keeps its fix memory and adapters in .demo/, never in the user's data dir.
+# The demo: the main job as a user meets it, in well under a minute once installed (examples/demo.py):
+# a crate opened through the language server, an error, the verified fix offered and accepted, the
+# outcome in `sleepy review`, and a fix taught by hand reused as a pattern fix. Everything it writes
+# (crate, fix memory, cache) is in $(DEMO)/editor, never in the user's data dir.
 DEMO := .demo
-DEMO_DB := --db $(DEMO)/memory.db
+DEMO_DB := --db $(DEMO)/experiment/memory.db
 
 demo: install
+	$(PY) examples/demo.py --dir $(DEMO)/editor
+
+# The long experiment (over an hour on two cores): check the koans, score the strategies, then one
+# day -> night (240 LoRA steps) -> eval cycle of the offline model, in $(DEMO)/experiment.
+experiment: install
 	$(VENV)/bin/sleepy koans check
 	$(VENV)/bin/sleepy eval --split eval --strategy none
 	$(VENV)/bin/sleepy eval --split eval --strategy rustc
-	rm -rf $(DEMO) && mkdir -p $(DEMO)
+	rm -rf $(DEMO)/experiment && mkdir -p $(DEMO)/experiment
 	@echo "--- day: attempt the train koans, record every attempt in the fix memory"
 	$(VENV)/bin/sleepy day --strategy full $(DEMO_DB)
 	@echo "--- night: one LoRA adapter from the day's failures (240 steps), gated on the eval split"
 	$(VENV)/bin/sleepy-train run --method lora --epochs 8 --max-steps 240 $(DEMO_DB) \
-	  --registry $(DEMO)/adapters --work-dir $(DEMO)/night
+	  --registry $(DEMO)/experiment/adapters --work-dir $(DEMO)/experiment/night
 	@echo "--- eval: the engine with the offline model routed to each family's champion"
-	$(VENV)/bin/sleepy eval --split eval --strategy full --backend llama_cpp --adapters $(DEMO)/adapters $(DEMO_DB)
+	$(VENV)/bin/sleepy eval --split eval --strategy full --backend llama_cpp --adapters $(DEMO)/experiment/adapters $(DEMO_DB)
 
 clean:
 	rm -rf $(VENV) $(VSCODE_HOST)
