@@ -172,6 +172,29 @@ pub fn postage(parcel: Parcel) -> u32 {
 }
 """
 
+MEAN_OF_SCORES = """\
+pub fn mean(scores: &[f64]) -> f64 {
+    scores.iter().sum::<f64>() / scores.len()
+}
+"""
+
+WIDE_PLUS_NARROW = """\
+pub fn checksum(bytes: &[u8]) -> u64 {
+    let mut sum: u64 = 0;
+    for byte in bytes {
+        sum = sum * 31 + *byte;
+    }
+    sum
+}
+"""
+
+READ_INTO_A_MESSAGE = """\
+pub fn settings(path: &str) -> Result<String, String> {
+    let text = std::fs::read_to_string(path)?;
+    Ok(text.trim().to_string())
+}
+"""
+
 
 @pytest.mark.parametrize("code, best", [
     (GREETING_HELD_ACROSS_A_PUSH, "let host = self.signatures[0].clone();"),
@@ -189,10 +212,13 @@ pub fn postage(parcel: Parcel) -> u32 {
     (WEEKDAY_NAMES, '0 => "monday".to_string(),\n        1 => "tuesday".to_string(),\n        _ => "later".to_string(),'),
     (PARSE_ERROR_AS_MESSAGE, "text.trim().parse::<u16>().map_err(|e| e.to_string())"),
     (BORROWED_NAMES, "tags.iter().map(|s| s.to_string()).collect()"),
+    (MEAN_OF_SCORES, "scores.iter().sum::<f64>() / scores.len() as f64"),
+    (WIDE_PLUS_NARROW, "sum = sum * 31 + u64::from(*byte);"),
+    (READ_INTO_A_MESSAGE, "let text = std::fs::read_to_string(path).map_err(|e| e.to_string())?;"),
     (READ_AFTER_SHIPPING, "    let len = parcel.items.len();\n    let cost = ship(parcel);\n    cost + len as u32"),
 ], ids=["own_index", "own_option", "own_outliving", "store_argument", "fill_default", "fill_local", "constructor",
         "visible_fn", "visible_field", "visible_method", "each_element", "each_arm", "error_message", "each_owned",
-        "read_before_move"])
+        "mean", "widen_operand", "error_to_message", "read_before_move"])
 def test_the_best_fix_is_the_repair_a_developer_writes(tmp_path, code, best):
     with shadow_of_files({"Cargo.toml": default_manifest("repairs"), "src/lib.rs": code},
                          tmp_path / "target") as shadow:

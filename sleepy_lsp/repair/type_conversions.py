@@ -8,6 +8,11 @@ table of conversions that keep the value (no unwrap, no default):
 - a vector (or iterator result) of borrowed strings where owned ones are expected:
   each element converted (`.iter().map(|s| s.to_string()).collect()`), and
   likewise `&T` elements copied (`.iter().copied().collect()`);
+- a number operator between two number types (E0277 "no implementation for `f64 / usize`"): the
+  right operand converted to the left one's type, losslessly with `T::from` where `From` exists,
+  else with `as` into a float (`len as f64`, as one computes a mean);
+- `?` on an error of another type in a function whose error is a `String`:
+  `.map_err(|e| e.to_string())?`;
 - one element of a `vec![..]`/array literal or one arm of a `match` that needs
   the conversion rustc suggests: every element or arm of the same kind gets it, since rustc
   reports only the first and the rest follow one by one.
@@ -22,8 +27,13 @@ from typing import Iterator
 from ..rust.diagnostics import Diagnostic, Span
 from ..rust.edits import TextEdit
 from .rust_source import binds_tightly, primary_in, split_top_level
+from .rustc_conversions import WIDER
 from .rustc_suggestions import Suggestion
 
+NO_OPERATOR = re.compile(r"^no implementation for `(?P<left>\w+) (?P<op>[-+*/%]) (?P<right>\w+)`$")
+TO_STRING_ERROR = "`?` couldn't convert the error to `String`"
+NUMBERS = {f"{sign}{bits}" for sign in "iu" for bits in ("8", "16", "32", "64", "128", "size")} | {"f32", "f64"}
+OPERAND = re.compile(rb"\s*(?:[A-Za-z_][\w]*(?:::[A-Za-z_]\w*)*|\d[\w.]*)")
 MISMATCH = re.compile(r"expected `(?P<expected>.+)`, found `(?P<found>.+)`$")
 STRING_LITERAL = re.compile(r'^(?:b?"(?:\\.|[^"\\])*"|r#*".*"#*)$', re.S)
 COPY_TYPES = {f"{sign}{bits}" for sign in "iu" for bits in ("8", "16", "32", "64", "128", "size")} | {
@@ -120,6 +130,56 @@ def convert_every_sibling(diagnostic: Diagnostic, file_name: str, data: bytes) -
                          tuple(TextEdit(end, end, conversion) for _, end in literals))
 
 
+def convert_the_operand(diagnostic: Diagnostic, file_name: str, data: bytes) -> Iterator[Suggestion]:
+    """`total / values.len()` with an f64 total: `total / values.len() as f64`; `a + b` with a u64 and a
+    u8: `a + u64::from(b)`."""
+    span = primary_in(diagnostic, file_name)
+    match = NO_OPERATOR.match(span.label or "") if span and diagnostic.code == "E0277" else None
+    if match is None or match["left"] not in NUMBERS or match["right"] not in NUMBERS:
+        return
+    start = span.byte_end + len(data[span.byte_end:]) - len(data[span.byte_end:].lstrip())
+    end = _operand_end(data, start)
+    if end <= start:
+        return
+    operand = data[start:end].decode("utf-8", "replace")
+    left, right = match["left"], match["right"]
+    if left in WIDER.get(right, "").split():
+        converted = f"{left}::from({operand})"
+    elif left.startswith("f"):
+        converted = f"{operand} as {left}"
+    else:
+        return
+    yield Suggestion(f"convert the right operand to `{left}`", (TextEdit(start, end, converted),))
+
+
+def _operand_end(data: bytes, start: int) -> int:
+    """The end of the operand starting at start: a path or number with its calls, fields and indexes."""
+    match = OPERAND.match(data, start)
+    if match is None:
+        return start
+    at = match.end()
+    while at < len(data):
+        char = data[at:at + 1]
+        if char in (b"(", b"["):
+            at = _matching(data, at) + 1
+            if at <= 0:
+                return start
+        elif char == b"." and (word := re.match(rb"\.[A-Za-z_]\w*", data[at:])):
+            at += word.end()
+        else:
+            return at
+    return at
+
+
+def message_for_string_error(diagnostic: Diagnostic, file_name: str, data: bytes) -> Iterator[Suggestion]:
+    """`?` into a `String` error: the error's message, `.map_err(|e| e.to_string())?` (the adapter binds to
+    the same expression `?` does)."""
+    span = primary_in(diagnostic, file_name)
+    if diagnostic.code == "E0277" and diagnostic.message == TO_STRING_ERROR and span and data[span.byte_start:span.byte_end] == b"?":
+        yield Suggestion("turn the error into its message", (TextEdit(span.byte_start, span.byte_start,
+                                                                      ".map_err(|e| e.to_string())"),))
+
+
 def list_elements(data: bytes, offset: int) -> list[tuple[int, int]]:
     """The byte ranges of the elements of the `vec![..]` or `[..]` literal directly around offset."""
     opening = _enclosing_opening(data, offset)
@@ -194,4 +254,4 @@ def _parts(data: bytes, start: int, end: int) -> list[tuple[int, int]]:
     return trimmed
 
 
-RULES = (convert_to_expected, convert_every_sibling)
+RULES = (convert_to_expected, convert_every_sibling, convert_the_operand, message_for_string_error)
