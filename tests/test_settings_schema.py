@@ -189,7 +189,7 @@ def test_the_plugin_drives_a_server(tmp_path):
     messages = [n["message"] for n in result["notifications"]]
     assert all(m.startswith("[sleepy] ") for m in messages)
     assert any("Rejected fix 7." in m for m in messages)
-    assert any("is not executable" in m and "pip install sleepy-coder" in m for m in messages)
+    assert any("is not executable" in m and "pip install /path/to/sleepy-coder" in m for m in messages)
     assert result["clients_after_missing_cmd"] == 0
 
     received = [json.loads(line) for line in (tmp_path / "server.log").read_text().splitlines()]

@@ -14,7 +14,7 @@ from pathlib import Path
 from ..errors import KoanError
 from ..vocabulary import KOAN_FAMILIES
 
-# The corpus that ships with sleepy-coder, beside the package.
+# The corpus in the sleepy-coder repository, beside the package (an installed wheel has none: see load_koans).
 DEFAULT_KOANS = Path(__file__).resolve().parents[2] / "koans"
 # eval: the frozen benchmark; train: lessons; holdout: a second frozen benchmark, measured, never read.
 SPLITS = ("eval", "train", "holdout")
@@ -107,6 +107,9 @@ def load_koan(folder: Path) -> Koan:
 def load_koans(root: Path, split: str | None = None, family: str | None = None) -> list[Koan]:
     """Every koan under root (one folder each), sorted by id, optionally filtered."""
     root = Path(root)
+    if not root.is_dir() and root == DEFAULT_KOANS:
+        raise KoanError("The koans are not installed with the sleepy-coder package: they are the koans/ folder of "
+                        "its repository; pass that folder with --koans DIR.")
     if not root.is_dir():
         raise KoanError(f"{root} is not a folder: pass a folder of koans (one sub-folder per koan).")
     if split is not None and split not in SPLITS:

@@ -29,7 +29,10 @@ function M.check()
     warn("require('sleepy').setup() has not been called: the server starts only after it")
     config = sleepy.defaults()
   end
-  local install = { "python3 -m pip install sleepy-coder", "or pass the server's path as cmd to setup()" }
+  local install = {
+    "install sleepy-coder from its repository: python3 -m pip install /path/to/sleepy-coder",
+    "or pass the server's path as cmd to setup()",
+  }
   executable(config.cmd[1], "server (cmd)", install)
   executable(config.settings.cargo.path, "cargo (settings.cargo.path)", { "install Rust with rustup: https://rustup.rs" })
   local clients = sleepy.clients()

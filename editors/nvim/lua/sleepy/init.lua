@@ -60,6 +60,8 @@ local islist = vim.islist or vim.tbl_islist
 -- Everything the plugin remembers; one table, so a second setup() replaces rather than duplicates.
 local state = {
   config = nil, -- the merged options, set by setup()
+  auto_publish = true, -- settings.publishDiagnostics was not given: publish where no rust-analyzer is attached
+  publishing = {}, -- client id -> the publishDiagnostics value that client was last given
   clients = {}, -- Neovim 0.7 only: root dir -> client id
   status = {}, -- client id -> { state = ..., message = ... }
   last_status_client = nil,
@@ -193,6 +195,7 @@ end
 
 local function on_exit(code, signal, client_id)
   state.status[client_id] = nil
+  state.publishing[client_id] = nil
   for root, id in pairs(state.clients) do
     if id == client_id then
       state.clients[root] = nil
@@ -244,19 +247,82 @@ local function check_settings(settings, defaults, prefix)
   end
 end
 
+-- rust-analyzer's client, whatever the configuration calls it (lspconfig: rust_analyzer; rustaceanvim:
+-- rust-analyzer).
+local function is_rust_analyzer(client)
+  local name = (client and client.name or ""):lower():gsub("_", "-")
+  return name == "rust-analyzer" or name == "ra"
+end
+
+--- Whether a rust-analyzer client is attached to `bufnr`.
+function M.rust_analyzer_attached(bufnr)
+  for _, client in ipairs(vim.lsp.get_clients and vim.lsp.get_clients() or vim.lsp.get_active_clients()) do
+    if is_rust_analyzer(client) and vim.lsp.buf_is_attached(bufnr, client.id) then
+      return true
+    end
+  end
+  return false
+end
+
+-- The settings a server gets: the user's, with publishDiagnostics decided per buffer unless the user set it.
+-- Without rust-analyzer nothing else shows rustc's errors, so sleepy publishes its own.
+local function settings_for(bufnr)
+  local settings = vim.deepcopy(state.config.settings)
+  if state.auto_publish and bufnr then
+    settings.publishDiagnostics = not M.rust_analyzer_attached(bufnr)
+  end
+  return settings
+end
+
+-- Looks again whether rust-analyzer is attached to the buffers of each sleepy client, and tells a server
+-- whose answer changed (it then publishes its diagnostics, or clears them).
+local function update_publishing(bufnr)
+  if not (state.config and state.auto_publish) then
+    return
+  end
+  for _, client in ipairs(M.clients(bufnr)) do
+    local settings = settings_for(bufnr or vim.api.nvim_get_current_buf())
+    if state.publishing[client.id] ~= settings.publishDiagnostics then
+      state.publishing[client.id] = settings.publishDiagnostics
+      client.config.settings = { sleepy = settings }
+      client_notify(client, "workspace/didChangeConfiguration", { settings = { sleepy = settings } })
+    end
+  end
+end
+
+local function on_attach(client, bufnr)
+  -- rust-analyzer may attach after sleepy (its FileType autocommand runs later, or it starts slower):
+  -- look now, once this event is over, and again a little later (Neovim 0.7 has no LspAttach event).
+  vim.schedule(function()
+    update_publishing(bufnr)
+  end)
+  vim.defer_fn(function()
+    if vim.api.nvim_buf_is_valid(bufnr) then
+      update_publishing(bufnr)
+    end
+  end, 2000)
+  if state.config.on_attach then
+    state.config.on_attach(client, bufnr)
+  end
+end
+
 -- The client configuration shared by every Neovim version.
-local function client_config(root_dir)
+local function client_config(root_dir, bufnr)
   local config = state.config
+  local settings = settings_for(bufnr)
   return {
     name = NAME,
     cmd = config.cmd,
     root_dir = root_dir,
-    init_options = config.settings,
+    init_options = settings,
     -- Sent as workspace/didChangeConfiguration after initialize, and answers workspace/configuration.
-    settings = { sleepy = config.settings },
+    settings = { sleepy = settings },
     capabilities = config.capabilities or vim.lsp.protocol.make_client_capabilities(),
     handlers = { ["sleepy/status"] = on_status },
-    on_attach = config.on_attach,
+    on_attach = on_attach,
+    on_init = function(client)
+      state.publishing[client.id] = settings.publishDiagnostics
+    end,
     on_exit = on_exit,
   }
 end
@@ -295,7 +361,7 @@ local function cmd_missing()
     return false
   end
   notify_once(
-    ("%q is not executable: install sleepy-coder (python3 -m pip install sleepy-coder) "):format(program)
+    ("%q is not executable: install sleepy-coder from its repository (python3 -m pip install /path/to/sleepy-coder) "):format(program)
       .. "or pass its path as cmd to require('sleepy').setup()",
     vim.log.levels.ERROR
   )
@@ -312,12 +378,12 @@ local function attach(bufnr)
     return
   end
   if api() == "start" then
-    vim.lsp.start(client_config(root), { bufnr = bufnr })
+    vim.lsp.start(client_config(root, bufnr), { bufnr = bufnr })
     return
   end
   local id = state.clients[root]
   if not (id and vim.lsp.get_client_by_id(id)) then
-    id = vim.lsp.start_client(client_config(root))
+    id = vim.lsp.start_client(client_config(root, bufnr))
     if not id then
       notify_once("could not start " .. table.concat(state.config.cmd, " "), vim.log.levels.ERROR)
       return
@@ -375,8 +441,13 @@ end
 -- Running servers learn about changed settings at once.
 local function push_settings()
   for _, client in ipairs(M.clients()) do
-    client.config.settings = { sleepy = state.config.settings }
-    client_notify(client, "workspace/didChangeConfiguration", { settings = { sleepy = state.config.settings } })
+    local settings = vim.deepcopy(state.config.settings)
+    if state.auto_publish and state.publishing[client.id] ~= nil then
+      settings.publishDiagnostics = state.publishing[client.id]
+    end
+    state.publishing[client.id] = settings.publishDiagnostics
+    client.config.settings = { sleepy = settings }
+    client_notify(client, "workspace/didChangeConfiguration", { settings = { sleepy = settings } })
   end
 end
 
@@ -460,7 +531,7 @@ function M.stats(on_done)
   })
   if not ok or job <= 0 then
     notify(
-      ("cannot run %q: install sleepy-coder (python3 -m pip install sleepy-coder) or set review_cmd in setup()"):format(
+      ("cannot run %q: install sleepy-coder from its repository (python3 -m pip install /path/to/sleepy-coder) or set review_cmd in setup()"):format(
         cmd[1]
       ),
       vim.log.levels.ERROR
@@ -510,6 +581,7 @@ function M.setup(opts)
   check_settings(opts.settings or {}, DEFAULTS.settings, "")
   local again = state.config ~= nil
   state.config = config
+  state.auto_publish = opts.settings == nil or opts.settings.publishDiagnostics == nil
 
   vim.api.nvim_create_user_command("SleepyStats", function()
     M.stats()
@@ -521,6 +593,23 @@ function M.setup(opts)
   register_with_neovim()
   if again then
     push_settings()
+  end
+  if vim.fn.exists("##LspAttach") == 1 then
+    -- Neovim 0.8+: rust-analyzer coming or going changes who shows the errors.
+    local group = vim.api.nvim_create_augroup("sleepy_publishing", { clear = true })
+    vim.api.nvim_create_autocmd({ "LspAttach", "LspDetach" }, {
+      group = group,
+      callback = function(args)
+        local client = args.data and vim.lsp.get_client_by_id(args.data.client_id)
+        if client and is_rust_analyzer(client) then
+          vim.schedule(function()
+            if vim.api.nvim_buf_is_valid(args.buf) then
+              update_publishing(args.buf)
+            end
+          end)
+        end
+      end,
+    })
   end
 end
 

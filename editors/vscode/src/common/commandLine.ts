@@ -4,7 +4,7 @@
  * the import check fails. Pure, so the tests can check them without VS Code.
  */
 
-import { DISTRIBUTION, SERVER_PACKAGE } from './constants';
+import { INSTALL_SOURCE, SERVER_PACKAGE } from './constants';
 import type { ProcessResult } from './process';
 
 export interface CommandLine {
@@ -44,7 +44,7 @@ export function reviewCommandLine(python: string, databasePath = ''): CommandLin
 
 /** The command a user runs to install the server into this interpreter. */
 export function installCommand(python: string): string {
-    return `${shellQuote(python)} -m pip install ${DISTRIBUTION}`;
+    return `${shellQuote(python)} -m pip install ${INSTALL_SOURCE}`;
 }
 
 /** A command line as one string a user can paste into a POSIX shell (for the log). */
@@ -86,7 +86,7 @@ export function describeImportCheck(python: string, result: ProcessResult): Impo
         return {
             ok: false,
             reason: 'notInstalled',
-            message: `sleepy-coder is not installed in "${python}". Install it with: ${install}`,
+            message: `sleepy-coder is not installed in "${python}". Install it from its repository with: ${install}`,
             install,
         };
     }

@@ -6,8 +6,9 @@ export const CLIENT_ID = 'sleepy';
 export const SECTION = 'sleepy';
 /** The Python extension, whose active environment is the fallback interpreter. */
 export const PYTHON_EXTENSION_ID = 'ms-python.python';
-/** The distribution to install when the interpreter cannot import the server. */
-export const DISTRIBUTION = 'sleepy-coder';
+/** What pip installs when the interpreter cannot import the server: sleepy-coder is not on PyPI, so a
+ * checkout of its repository (the README's install line says the same). */
+export const INSTALL_SOURCE = '/path/to/sleepy-coder';
 /** The importable package that holds the server and the `sleepy` command line. */
 export const SERVER_PACKAGE = 'sleepy_lsp';
 

@@ -71,7 +71,7 @@ test('an interpreter without sleepy-coder is reported with the install command',
     await until(() => stub.messages.length > 0, 'an error message');
     const [error] = stub.messages;
     assert.equal(error.level, 'error');
-    assert.ok(error.text.includes(`${python} -m pip install sleepy-coder`), error.text);
+    assert.ok(error.text.includes(`${python} -m pip install /path/to/sleepy-coder`), error.text);
     assert.ok(error.items.includes('Copy Install Command'));
     assert.match(stub.statusText, /not installed/);
 

@@ -31,10 +31,10 @@ test('the import check and review use the same interpreter', () => {
 });
 
 test('the install command names the interpreter, quoted when it needs to be', () => {
-    assert.equal(installCommand('/venv/bin/python'), '/venv/bin/python -m pip install sleepy-coder');
+    assert.equal(installCommand('/venv/bin/python'), '/venv/bin/python -m pip install /path/to/sleepy-coder');
     assert.equal(
         installCommand('/Users/me/My Envs/bin/python'),
-        "'/Users/me/My Envs/bin/python' -m pip install sleepy-coder",
+        "'/Users/me/My Envs/bin/python' -m pip install /path/to/sleepy-coder",
     );
     assert.equal(formatCommandLine({ command: 'python3', args: ['-c', 'import x'] }), "python3 -c 'import x'");
 });
@@ -43,8 +43,8 @@ test('a missing module is reported with the command that installs it', () => {
     const check = describeImportCheck('/venv/bin/python', { code: 1, stdout: '', stderr: NOT_INSTALLED });
     assert.equal(check.ok, false);
     assert.ok(!check.ok && check.reason === 'notInstalled');
-    assert.ok(!check.ok && check.install === '/venv/bin/python -m pip install sleepy-coder');
-    assert.ok(!check.ok && check.message.includes('pip install sleepy-coder'));
+    assert.ok(!check.ok && check.install === '/venv/bin/python -m pip install /path/to/sleepy-coder');
+    assert.ok(!check.ok && check.message.includes('pip install /path/to/sleepy-coder'));
 });
 
 test('a missing interpreter is reported as such', () => {
