@@ -21,14 +21,20 @@ from lsp_harness import server_command
 class RawServer:
     """`sleepy-lsp` in a subprocess, spoken to in raw bytes."""
 
-    def __init__(self, tmp_path: Path, env: dict[str, str] | None = None, args: tuple[str, ...] = ()) -> None:
+    def __init__(self, tmp_path: Path, env: dict[str, str] | None = None, args: tuple[str, ...] = (),
+                 log_file: bool = True) -> None:
+        """log_file: the server logs to tmp_path/sleepy-lsp.log; else as an editor starts it, and its stderr
+        is kept in tmp_path/sleepy-lsp.stderr."""
         server_env = {**os.environ, "SLEEPY_DB": str(tmp_path / "fix-memory.sqlite3"),
                       "SLEEPY_CACHE_DIR": str(tmp_path / "cache"), **(env or {})}
         server_env.pop("SLEEPY_TELEMETRY", None)
         self.log_file = tmp_path / "sleepy-lsp.log"
-        self.process = subprocess.Popen(
-            [*server_command(), "--log-file", str(self.log_file), "--log-level", "DEBUG", "--debounce", "0.1", *args],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=server_env)
+        self.stderr_file = tmp_path / "sleepy-lsp.stderr"
+        logging = ["--log-file", str(self.log_file), "--log-level", "DEBUG"] if log_file else []
+        with open(self.stderr_file, "wb") as stderr:
+            self.process = subprocess.Popen(
+                [*server_command(), *logging, "--debounce", "0.1", *args],
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=stderr, env=server_env)
         self.inbox: queue.Queue[dict[str, Any]] = queue.Queue()
         self.notifications: list[dict[str, Any]] = []
         self._ids = 0

@@ -181,10 +181,15 @@ def test_a_fix_action_is_a_versioned_document_edit_that_runs_accept():
     assert change.text_document == types.OptionalVersionedTextDocumentIdentifier(uri=URI, version=7)
     assert action.command.command == convert.ACCEPT and action.command.arguments == ["fix-1"]
     assert action.kind == types.CodeActionKind.QuickFix
-    reject = convert.reject_action("fix-1", [])
-    assert reject.edit is None and reject.command.command == convert.REJECT
+    reject = convert.reject_action("fix-1", "rustc: add mut", [])
+    assert reject.edit is None and reject.command.command == convert.REJECT and reject.command.arguments == ["fix-1"]
+    assert reject.title == "sleepy: this fix is wrong: rustc: add mut"
+    back = convert.reject_action("fix-1", "rustc: add mut", [], taking_back=True)
+    assert back.title == "sleepy: the fix applied here is wrong (rustc: add mut)" and "compiles" not in back.title
     pending = convert.pending_action(URI, 7, 3, "key", [])
     assert pending.edit is None and pending.data == {"uri": URI, "version": 7, "revision": 3, "key": "key"}
+    waiting = convert.pending_action(URI, 7, 3, None, [], (4, 5))  # asked for before the check found the errors
+    assert waiting.data == {"uri": URI, "version": 7, "revision": 3, "key": None, "lines": [4, 5]}
 
 
 def test_titles_say_who_made_a_fix_and_whether_it_compiles():

@@ -74,7 +74,10 @@ async def test_verified_fix_is_offered_applied_and_accepted(tmp_path):
         status = await session.idle(after=mark)
         assert status["state"] == "idle" and status["message"].startswith("0 errors"), status
 
-        assert await session.actions(uri, ERROR_LINE) == []
+        # What is left on the fixed line: only taking back the fix just applied there.
+        (back,) = await session.actions(uri, ERROR_LINE)
+        assert back.edit is None and back.command.command == REJECT and list(back.command.arguments) == [fix_id]
+        assert back.title.startswith("sleepy: the fix applied here is wrong")
 
     run = run_cargo(["check", "--offline", "--message-format=json"], cwd=source.parent.parent,
                     target_dir=tmp_path / "verify-target", timeout=300)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -57,10 +58,13 @@ class FixSlot:
     state: str = "pending"  # pending | done | failed | cancelled
     fixes: list[Fix] = field(default_factory=list)  # checked by the engine, ranked
     done: asyncio.Event = field(default_factory=asyncio.Event)
+    ready_at: float | None = None  # when its checked fixes were first known (time.monotonic)
 
     def finish(self, state: str, fixes: list[Fix] | None = None) -> None:
         self.state = state
         self.fixes = list(fixes or [])
+        if state == "done" and self.ready_at is None:
+            self.ready_at = time.monotonic()
         self.done.set()
 
 
@@ -74,7 +78,8 @@ class FixSet:
     text: str
     slots: dict[str, FixSlot]
     cancel: threading.Event = field(default_factory=threading.Event)
-    started: float = 0.0
+    started: float = 0.0  # when the check's errors were known (time.monotonic)
+    saved_at: float = 0.0  # when the check that found them was asked for: the save (time.monotonic)
     testing: bool = False  # the project's tests are running on its fixes
 
     @property

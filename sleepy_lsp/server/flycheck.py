@@ -45,6 +45,7 @@ class CheckOutcome:
     stderr: str = ""
     error: str | None = None  # cargo could not be started at all
     snapshot: Any = None
+    requested_at: float = 0.0  # when the check was asked for (the save; time.monotonic)
 
     @property
     def failed(self) -> bool:
@@ -113,7 +114,8 @@ class Flycheck:
         self.generation += 1
         self._busy = True
         self._cancel = threading.Event()
-        self._task = asyncio.get_running_loop().create_task(self._run(self.generation, self._cancel))
+        self._task = asyncio.get_running_loop().create_task(
+            self._run(self.generation, self._cancel, time.monotonic()))
         return self.generation
 
     def cancel(self) -> None:
@@ -131,7 +133,7 @@ class Flycheck:
         offline = ["--offline"] if self.offline else []
         return ["check", *offline, "--message-format=json", "--target-dir", str(self.target_dir), *self.extra_args]
 
-    async def _run(self, generation: int, cancel: threading.Event) -> None:
+    async def _run(self, generation: int, cancel: threading.Event, requested_at: float) -> None:
         try:
             await asyncio.sleep(self.debounce)
             if generation != self.generation:
@@ -139,6 +141,7 @@ class Flycheck:
             snapshot = self.on_start(generation) if self.on_start else None
             outcome = await asyncio.to_thread(self._check, generation, cancel)
             outcome.snapshot = snapshot
+            outcome.requested_at = requested_at
             if generation != self.generation or cancel.is_set():
                 log.debug("dropping stale check %d of %s", generation, self.crate.root)
                 return

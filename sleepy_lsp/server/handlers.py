@@ -58,6 +58,7 @@ def did_change(ls: SleepyServer, params: types.DidChangeTextDocumentParams) -> N
     fixset = ls.fixsets.get(uri)
     if fixset is not None:
         fixset.stop()  # its fixes are for a text that is gone; the offers become ignored at the next check
+    ls.fixed(uri)  # a client may send the edit of a fix it applied after running its accept command
     ls.update_status()
 
 
@@ -80,19 +81,40 @@ def code_action(ls: SleepyServer, params: types.CodeActionParams) -> list[types.
         return []  # the client asked for other kinds (refactorings, source actions)
     uri = params.text_document.uri
     doc = ls.documents.get(uri)
-    fixset = ls.current_fixset(uri)
-    if doc is None or fixset is None:
+    if doc is None:
         return []
     actions = []
-    for slot in fixset.slots.values():
-        if convert.request_covers(params.range, slot.lsp.range) or any(
-                convert.client_diagnostic_matches(c, slot.lsp) for c in params.context.diagnostics):
-            actions.extend(ls.offers.actions(doc, fixset, slot, ls.encoding, ls.client_supports_resolve()))
+    fixset = ls.current_fixset(uri)
+    if fixset is not None:
+        for slot in fixset.slots.values():
+            if convert.request_covers(params.range, slot.lsp.range) or any(
+                    convert.client_diagnostic_matches(c, slot.lsp) for c in params.context.diagnostics):
+                actions.extend(ls.offers.actions(doc, fixset, slot, ls.encoding))
+    elif ls.checking(doc) and _error_here(ls, uri, params):
+        # Between a save and the check's errors: the fixes for this place are on their way.
+        lines = (params.range.start.line, params.range.end.line)
+        actions.append(convert.pending_action(uri, doc.version, doc.revision, None, [], lines))
+    actions.extend(ls.offers.take_back_actions(uri, doc.revision, params.range))
     return actions
+
+
+def _error_here(ls: SleepyServer, uri: str, params: types.CodeActionParams) -> bool:
+    """Whether the request is about an error: one the client shows there (rust-analyzer's, or ours), or one
+    the last check found on these lines."""
+    if any(d.severity in (None, types.DiagnosticSeverity.Error) and convert.request_covers(params.range, d.range)
+           for d in params.context.diagnostics):
+        return True
+    previous = ls.fixsets.get(uri)
+    return previous is not None and any(convert.request_covers(params.range, slot.lsp.range)
+                                        for slot in previous.slots.values())
 
 
 async def code_action_resolve(ls: SleepyServer, action: types.CodeAction) -> types.CodeAction:
     data = action.data if isinstance(action.data, dict) else {}
+    if action.edit is not None or not data:
+        return action  # nothing to fill in
+    if data.get("key") is None:
+        return await ls.resolve_after_check(action)
     uri = data.get("uri") if isinstance(data.get("uri"), str) else ""
     fixset = ls.current_fixset(uri)
     return await ls.offers.resolve(action, ls.documents.get(uri), fixset,
@@ -113,20 +135,30 @@ async def accept_fix(ls: SleepyServer, *args: Any) -> None:
             written = ls.offers.accept(fix_id)
         except ValueError as exc:
             raise JsonRpcInvalidParams(str(exc)) from None
-        ls.hand_fixes.applied_fix(ls.offers.offered[fix_id].uri)
+        uri = ls.offers.offered[fix_id].uri
+        ls.hand_fixes.applied_fix(uri)
+        ls.fixed(uri)
         await asyncio.wrap_future(written)
 
 
-async def reject_fix(ls: SleepyServer, *args: Any) -> None:
-    if (fix_id := _fix_id(args, convert.REJECT)) is not None:
-        await asyncio.wrap_future(ls.offers.reject(fix_id, "the user said this fix is wrong"))
+async def reject_fix(ls: SleepyServer, *args: Any) -> str | None:
+    """The user says one fix is wrong: an offer, or a fix applied (taken back); a sentence naming it."""
+    if (fix_id := _fix_id(args, convert.REJECT)) is None:
+        return None
+    try:
+        answer, written = ls.offers.reject(fix_id)
+    except ValueError as exc:
+        raise JsonRpcInvalidParams(str(exc)) from None
+    ls.reporter.say(f"{answer}.")
+    if written is not None:
+        await asyncio.wrap_future(written)
+    return answer
 
 
 async def reject_last(ls: SleepyServer, *args: Any) -> str:
     answer, written = ls.offers.take_back_last()
-    if written is None:
-        ls.reporter.say(f"{answer}.", types.MessageType.Warning)
-    else:
+    ls.reporter.say(f"{answer}.", types.MessageType.Info if written is not None else types.MessageType.Warning)
+    if written is not None:
         await asyncio.wrap_future(written)
     return answer
 

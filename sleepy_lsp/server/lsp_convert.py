@@ -293,26 +293,45 @@ def fix_action(title: str, uri: str, version: int, text: str, edits: Sequence[Te
     )
 
 
-def reject_action(fix_id: str, diagnostics: list[types.Diagnostic]) -> types.CodeAction:
-    """The "this fix is wrong" action: no edit, only the command that records the rejection."""
+def reject_action(fix_id: str, label: str, diagnostics: list[types.Diagnostic],
+                  taking_back: bool = False) -> types.CodeAction:
+    """A "this fix is wrong" action for one fix (by its label): no edit, only the command that records the
+    rejection; taking_back: the fix was applied here, and the action takes it back."""
+    title = f"sleepy: the fix applied here is wrong ({label})" if taking_back \
+        else f"sleepy: this fix is wrong: {label}"
     return types.CodeAction(
-        title="sleepy: this fix is wrong",
+        title=title,
         kind=types.CodeActionKind.QuickFix,
         diagnostics=diagnostics or None,
         command=types.Command(title="reject fix", command=REJECT, arguments=[fix_id]),
     )
 
 
-def pending_action(uri: str, version: int, revision: int, key: str,
-                   diagnostics: list[types.Diagnostic]) -> types.CodeAction:
-    """A placeholder while fixes are computed; codeAction/resolve fills in the edit."""
+def pending_action(uri: str, version: int, revision: int, key: str | None,
+                   diagnostics: list[types.Diagnostic], lines: tuple[int, int] | None = None) -> types.CodeAction:
+    """A placeholder while fixes are computed; codeAction/resolve fills in the edit.
+
+    key: the error's slot; None while the check that finds the errors is still running, and then
+    `lines` (first, last; 0-based) says where the fix is wanted.
+    """
     data: dict[str, Any] = {"uri": uri, "version": version, "revision": revision, "key": key}
+    if lines is not None:
+        data["lines"] = list(lines)
     return types.CodeAction(
         title="sleepy: fixing…",
         kind=types.CodeActionKind.QuickFix,
         diagnostics=diagnostics or None,
         data=data,
     )
+
+
+def fix_label(title: str, provider: str) -> str:
+    """What a fix does and who made it, with no verification mark: "rustc: consider ..."."""
+    title = title.strip() or "apply fix"
+    # Engine titles already name their maker (rustc, memory, or the model backend); others get the provider.
+    if not title.lower().startswith((provider.lower(), *BACKENDS)):
+        title = f"{provider}: {title}"
+    return title
 
 
 def verified_title(title: str, provider: str, verified: bool, risks: Sequence[str] = (), tests: str = "") -> str:
@@ -325,10 +344,7 @@ def verified_title(title: str, provider: str, verified: bool, risks: Sequence[st
         risks: why it is risky (a panic it adds, code it drops), each a short phrase.
         tests: what the project's tests said ("tests pass (12)"), if they ran.
     """
-    title = title.strip() or "apply fix"
-    # Engine titles already name their maker (rustc, memory, or the model backend); others get the provider.
-    if not title.lower().startswith((provider.lower(), *BACKENDS)):
-        title = f"{provider}: {title}"
+    title = fix_label(title, provider)
     if risks:
         title += f" ({'; '.join(risks)})"
     if not verified:

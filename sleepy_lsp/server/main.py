@@ -1,4 +1,4 @@
-"""`sleepy-lsp`: the command line that starts the language server over stdio (or TCP, for debugging)."""
+"""`sleepy-lsp`: the command line that starts the language server over stdio."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from typing import BinaryIO
 from ..rust.scratch import CACHE_ENV, cache_root, clean_stale
 from .flycheck import CHECK_TIMEOUT_SECONDS, DEBOUNCE_SECONDS
 from .handlers import build_server
+from .reporting import ClientLog, unsent
 
 
 def private_stdout() -> BinaryIO:
@@ -44,14 +45,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--debounce", type=float, default=DEBOUNCE_SECONDS, metavar="SECONDS",
                         help="wait this long after a save before checking, folding bursts into one check")
     args = parser.parse_args(argv)
-    handler: logging.Handler = logging.FileHandler(args.log_file, encoding="utf-8") if args.log_file \
-        else logging.StreamHandler(sys.stderr)
+    # One channel per line: the server's lines go to the client's LSP log at their level (ClientLog);
+    # stderr, which editors log as errors, gets only warnings and errors that could not be sent there.
+    handler: logging.Handler
+    if args.log_file:
+        handler = logging.FileHandler(args.log_file, encoding="utf-8")  # everything, whoever else saw it
+    else:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setLevel(logging.WARNING)
+        handler.addFilter(unsent)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     logging.basicConfig(level=args.log_level, handlers=[handler], force=True)
     logging.getLogger("pygls").setLevel(
         logging.DEBUG if args.trace_lsp else max(logging.WARNING, logging.getLevelName(args.log_level)))
     clean_stale()  # what a killed server left in its scratch folders
     server = build_server(Path(args.cache_dir), args.check_timeout, args.debounce)
+    logging.getLogger("sleepy_lsp").addHandler(ClientLog(server, max(logging.INFO, logging.getLevelName(args.log_level))))
     server.start_io(sys.stdin.buffer, private_stdout())
     server.terminate(0)  # the client went away without `exit`
     return 0

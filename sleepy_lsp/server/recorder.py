@@ -32,17 +32,30 @@ class Recorder:
         self.opened = opened
         self.memory: FixMemory | None = None
         self._pool = ThreadPoolExecutor(1, thread_name_prefix="sleepy-store")
+        self._wanted: tuple[str, bool] | None = None  # the database and switch last asked for, until it fails
 
     def open(self, database_path: str, enabled: bool) -> None:
-        """(Re)open the fix memory; a bad database means serving without recording."""
+        """(Re)open the fix memory; a bad database means serving without recording.
+
+        Idempotent: asking again for the memory already open (or being opened) does nothing, however soon
+        after the first ask (settings arrive with initialize and again with didChangeConfiguration); a memory
+        that failed to open is tried again.
+        """
+        wanted = (database_path, enabled)
+        if wanted == self._wanted:
+            return
+        self._wanted = wanted
+
         def work() -> None:
             try:
                 memory = FixMemory.open(database_path or None, enabled=enabled)
             except StoreError as exc:
                 memory = None
+                self._forget(wanted)
                 self.warn(f"{exc} Until then fixes are offered but not recorded.", ("store", str(exc)))
             except Exception as exc:
                 memory = None
+                self._forget(wanted)
                 self.fail("fix memory", exc)
             previous, self.memory = self.memory, memory
             if previous is not None and previous is not memory:
@@ -52,6 +65,10 @@ class Recorder:
             self.opened()
 
         self._pool.submit(work)
+
+    def _forget(self, wanted: tuple[str, bool]) -> None:
+        if self._wanted == wanted:
+            self._wanted = None
 
     def write(self, description: str, write: Callable[[FixMemory], Any]) -> Future:
         """Write to the fix memory after every write queued before; a failure is reported once.

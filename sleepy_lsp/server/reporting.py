@@ -1,9 +1,17 @@
 """What the server tells its user: log lines, popups (only what the user can act on, each once), the
-`sleepy/status` notification, and failures of its background work."""
+`sleepy/status` notification, and failures of its background work.
+
+One channel per line: the server's log lines reach the client's LSP log as
+`window/logMessage` at their level (ClientLog); stderr, which editors show as
+errors whatever it says, keeps only what could not be sent (before the session
+starts, after it ends) and is worth a warning. A `--log-file` keeps everything.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import threading
 from typing import Any
 
 from lsprotocol import types
@@ -16,6 +24,67 @@ log = logging.getLogger("sleepy_lsp.server")
 
 STATUS = "sleepy/status"
 _LEVELS = {types.MessageType.Error: logging.ERROR, types.MessageType.Warning: logging.WARNING}
+SENT = "sleepy_sent"  # set on a log record ClientLog sent to the client
+
+
+def message_type(level: int) -> types.MessageType:
+    """The LSP message type of a logging level."""
+    if level >= logging.ERROR:
+        return types.MessageType.Error
+    if level >= logging.WARNING:
+        return types.MessageType.Warning
+    return types.MessageType.Info if level >= logging.INFO else types.MessageType.Log
+
+
+class ClientLog(logging.Handler):
+    """Sends the server's log records (INFO and up) to the client as window/logMessage, at their level.
+
+    Records from worker threads are sent on the event loop; a record that cannot be sent (no session
+    yet, or after shutdown) is left unmarked for the stderr handler, which takes only unmarked ones.
+
+    Args:
+        server: the language server whose client is told (its `loop` and `reporter` are read per record).
+    """
+
+    def __init__(self, server: Any, level: int = logging.INFO) -> None:
+        super().__init__(level)
+        self.server = server
+        self.setFormatter(logging.Formatter("sleepy: %(message)s"))
+        self._sending = threading.local()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        loop = getattr(self.server, "loop", None)
+        if getattr(self._sending, "busy", False) or loop is None or loop.is_closed() \
+                or self.server.reporter.closing:
+            return
+        try:
+            params = types.LogMessageParams(type=message_type(record.levelno), message=self.format(record))
+        except Exception:
+            self.handleError(record)
+            return
+        setattr(record, SENT, True)
+        try:
+            on_loop = asyncio.get_running_loop() is loop
+        except RuntimeError:
+            on_loop = False
+        if on_loop:
+            self._send(params)
+        else:
+            loop.call_soon_threadsafe(self._send, params)
+
+    def _send(self, params: types.LogMessageParams) -> None:
+        self._sending.busy = True
+        try:
+            self.server.window_log_message(params)
+        except Exception:  # the connection is gone: nothing more to tell
+            pass
+        finally:
+            self._sending.busy = False
+
+
+def unsent(record: logging.LogRecord) -> bool:
+    """A filter for the stderr handler: only what ClientLog did not send."""
+    return not getattr(record, SENT, False)
 
 
 class Reporter:
@@ -35,22 +104,18 @@ class Reporter:
 
     def say(self, message: str, level: types.MessageType = types.MessageType.Info,
             popup: bool = False, once: Any = None) -> None:
-        """Log a message, and send it to the client (once per `once` key when given).
-
-        Everything goes to the log file; the client's log gets each message, a
-        popup is only for what the user must act on, and never repeats.
-        """
-        log.log(_LEVELS.get(level, logging.INFO), "%s", message)
+        """Log a message, which reaches the client's log through ClientLog (once per `once` key when given);
+        a popup is only for what the user must act on, and never repeats."""
         if once is not None:
             if once in self._reported:
+                log.debug("%s (said before)", message)
                 return
             self._reported.add(once)
-        if self.closing:
+        log.log(_LEVELS.get(level, logging.INFO), "%s", message)
+        if self.closing or not popup:
             return
         try:
-            self.connection.window_log_message(types.LogMessageParams(type=level, message=f"sleepy: {message}"))
-            if popup:
-                self.connection.window_show_message(types.ShowMessageParams(type=level, message=f"sleepy: {message}"))
+            self.connection.window_show_message(types.ShowMessageParams(type=level, message=f"sleepy: {message}"))
         except Exception:  # no client connected (yet): the log has it
             log.debug("could not send a message to the client", exc_info=True)
 

@@ -34,7 +34,7 @@ from .documents import DocumentSnapshot, FixSet, FixSlot, TrackedDocument, snaps
 from .fixing import Fixer, default_workers
 from .flycheck import CHECK_TIMEOUT_SECONDS, DEBOUNCE_SECONDS, CheckOutcome, Flycheck
 from .hand_fixes import HandFixes
-from .offers import Offers
+from .offers import RESOLVE_WAIT_SECONDS, Offers
 from .progress import Progress
 from .protocol import SleepyProtocol
 from .publishing import Publisher
@@ -143,9 +143,7 @@ class SleepyServer(LanguageServer):
         for note in notes:
             self.reporter.say(f"{origin}: {note}", types.MessageType.Warning)
         new = self.fixer.settings = self.settings
-        if (old.database_path, old.telemetry_enabled) != (new.database_path, new.telemetry_enabled) \
-                or self.recorder.memory is None:
-            self.recorder.open(new.database_path, new.telemetry_enabled)
+        self.recorder.open(new.database_path, new.telemetry_enabled)  # once per database and switch
         if old.engine_settings() != new.engine_settings():
             self.fixer.drop_engine()
         for flycheck in self.flychecks.values():
@@ -249,14 +247,14 @@ class SleepyServer(LanguageServer):
                 log.info("%s: the check saw a text other than version %d; no fixes until it is saved",
                          doc.path.name, doc.version)
                 continue
-            self.refresh_fixes(doc, seen.text, grouped.get(str(doc.path), []), before)
+            self.refresh_fixes(doc, seen.text, grouped.get(str(doc.path), []), before, outcome.requested_at)
         self.publish(crate, grouped, snapshot)
         if self.fixer.champions_changed():
             self.reporter.say("the adapter registry's champions changed: reloading them.")
         self.update_status()
 
     def refresh_fixes(self, doc: TrackedDocument, text: str, diagnostics: list[Diagnostic],
-                      before: CheckResult) -> None:
+                      before: CheckResult, saved_at: float = 0.0) -> None:
         """Make the fix set of a document version from its errors, and start computing fixes."""
         errors = [d for d in diagnostics if d.is_error]
         self.hand_fixes.checked(doc.uri, doc.rel_path or doc.path.name, str(doc.path),
@@ -275,12 +273,72 @@ class SleepyServer(LanguageServer):
                                                                  self.encoding, index),
                               rustc_fixes(d, rel_path, text, before.errors))
                  for key, d in zip(keys, errors)}
-        fixset = FixSet(doc.uri, doc.version, doc.revision, text, slots, started=time.monotonic())
+        now = time.monotonic()
+        fixset = FixSet(doc.uri, doc.version, doc.revision, text, slots, started=now, saved_at=saved_at or now)
         self.fixsets[doc.uri] = fixset
         if slots and doc.rel_path:
             self.spawn(self.fixer.compute(doc, fixset, before))
         else:
             fixset.stop()
+
+    def fixed(self, uri: str) -> None:
+        """The text of a fix the user applied is in the editor: its errors are the ones the shadow found when it
+        compiled that text, so they are published and fixed now rather than at the next save."""
+        applied, doc = self.offers.applied.get(uri), self.documents.get(uri)
+        if applied is None or applied.revision is not None or doc is None or doc.crate is None:
+            return
+        try:
+            text = self.workspace.get_text_document(uri).source
+        except (OSError, UnicodeDecodeError):
+            return
+        if text != applied.new_text:
+            return  # the client applied something else, or has not applied it yet
+        applied.revision = doc.revision
+        if applied.after is None or not self.trusted():
+            return
+        grouped = convert.diagnostics_by_file(applied.after.diagnostics, doc.crate.workspace_root)
+        self.crate_diagnostics[doc.crate.root] = grouped
+        self.publish(doc.crate, grouped, {uri: DocumentSnapshot(doc.version, doc.revision, text, text)})
+        self.refresh_fixes(doc, text, grouped.get(str(doc.path), []), applied.after)
+        self.update_status()
+
+    def checking(self, doc: TrackedDocument) -> bool:
+        """Whether a check of the document's crate is waiting out its debounce or running."""
+        flycheck = self.flychecks.get(doc.crate.root) if doc.crate else None
+        return flycheck is not None and flycheck.running
+
+    async def resolve_after_check(self, action: types.CodeAction) -> types.CodeAction:
+        """Wait (bounded) for the check behind a "fixing…" action asked for before it found the errors, then
+        for the fixes of the error on its lines."""
+        data = action.data if isinstance(action.data, dict) else {}
+        uri, lines = data.get("uri"), data.get("lines")
+        if not isinstance(uri, str) or not (isinstance(lines, list) and len(lines) == 2
+                                            and all(isinstance(n, int) for n in lines)):
+            action.title = "sleepy: the file changed; ask for fixes again"
+            return action
+        end = time.monotonic() + RESOLVE_WAIT_SECONDS
+        while True:
+            doc = self.documents.get(uri)
+            if doc is None or doc.revision != data.get("revision"):
+                action.title = "sleepy: the file changed; ask for fixes again"
+                return action
+            fixset = self.current_fixset(uri)
+            if fixset is not None:
+                wanted = types.Range(types.Position(lines[0], 0), types.Position(lines[1], 1 << 20))
+                slot = next((s for s in fixset.slots.values() if convert.request_covers(wanted, s.lsp.range)), None)
+                if slot is None:
+                    action.title = "sleepy: the check found no error here"
+                    return action
+                action.data = {**data, "key": slot.key, "version": fixset.version}
+                return await self.offers.resolve(action, doc, fixset, lambda: self.current_fixset(uri) is fixset,
+                                                 self.encoding)
+            if not self.checking(doc):
+                action.title = "sleepy: the check did not see this text; save the file and ask again"
+                return action
+            if time.monotonic() > end:
+                action.title = "sleepy: still checking; try again in a moment"
+                return action
+            await asyncio.sleep(0.1)
 
     def forget_fixes(self, uri: str) -> None:
         fixset = self.fixsets.pop(uri, None)
