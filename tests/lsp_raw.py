@@ -22,9 +22,12 @@ class RawServer:
     """`sleepy-lsp` in a subprocess, spoken to in raw bytes."""
 
     def __init__(self, tmp_path: Path, env: dict[str, str] | None = None, args: tuple[str, ...] = (),
-                 log_file: bool = True) -> None:
+                 log_file: bool = True, answer_requests: bool = True) -> None:
         """log_file: the server logs to tmp_path/sleepy-lsp.log; else as an editor starts it, and its stderr
-        is kept in tmp_path/sleepy-lsp.stderr."""
+        is kept in tmp_path/sleepy-lsp.stderr. answer_requests: answer the server's own requests (progress
+        tokens); else they are kept in `requests`, unanswered."""
+        self.answer_requests = answer_requests
+        self.requests: list[dict[str, Any]] = []
         server_env = {**os.environ, "SLEEPY_DB": str(tmp_path / "fix-memory.sqlite3"),
                       "SLEEPY_CACHE_DIR": str(tmp_path / "cache"), **(env or {})}
         server_env.pop("SLEEPY_TELEMETRY", None)
@@ -56,7 +59,9 @@ class RawServer:
             if "id" in message and ("result" in message or "error" in message):
                 self.inbox.put(message)
             elif "id" in message:  # a request from the server (progress tokens, ...): answer it
-                self.send({"jsonrpc": "2.0", "id": message["id"], "result": None})
+                self.requests.append(message)
+                if self.answer_requests:
+                    self.send({"jsonrpc": "2.0", "id": message["id"], "result": None})
             else:
                 self.notifications.append(message)
 
@@ -102,9 +107,10 @@ class RawServer:
     def notify(self, method: str, params: Any = None) -> None:
         self.send({"jsonrpc": "2.0", "method": method, **({} if params is None else {"params": params})})
 
-    def initialize(self, root: Path, settings: dict[str, Any] | None = None) -> dict[str, Any]:
-        result = self.call("initialize", {"processId": None, "rootUri": root.as_uri(), "capabilities": {},
-                                          "initializationOptions": settings or {}})
+    def initialize(self, root: Path, settings: dict[str, Any] | None = None,
+                   capabilities: dict[str, Any] | None = None) -> dict[str, Any]:
+        result = self.call("initialize", {"processId": None, "rootUri": root.as_uri(),
+                                          "capabilities": capabilities or {}, "initializationOptions": settings or {}})
         self.notify("initialized", {})
         return result
 

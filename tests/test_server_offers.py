@@ -163,6 +163,43 @@ def test_the_server_logs_to_the_client_at_each_level_and_keeps_stderr_for_what_i
     assert started and "sleepy-lsp " not in stderr and " INFO " not in stderr and " WARNING " not in stderr, stderr
 
 
+def test_shutdown_while_an_accept_waits_for_the_fix_memory_is_answered_and_loses_nothing(tmp_path):
+    """An accept still being written (the memory locked by another process) must not break shutdown: Neovim
+    kills a server whose shutdown fails, and the accept would be lost."""
+    import sqlite3
+
+    source = koan_crate(tmp_path)
+    server = RawServer(tmp_path)
+    try:
+        server.initialize(tmp_path)
+        server.notify("textDocument/didOpen", {"textDocument": {"uri": source.as_uri(), "languageId": "rust",
+                                                                "version": 1, "text": source.read_text()}})
+        deadline = time.monotonic() + 240
+        while True:
+            answer = server.call("textDocument/codeAction", {
+                "textDocument": {"uri": source.as_uri()}, "context": {"diagnostics": []},
+                "range": {"start": {"line": ERROR_LINE, "character": 0}, "end": {"line": ERROR_LINE, "character": 0}}})
+            verified = [a for a in answer["result"] or [] if "compiles" in a["title"]]
+            if verified:
+                break
+            assert time.monotonic() < deadline
+            time.sleep(0.3)
+        fix_id = verified[0]["command"]["arguments"][0]
+        lock = sqlite3.connect(server.log_file.with_name("fix-memory.sqlite3"), isolation_level=None)
+        lock.execute("BEGIN EXCLUSIVE")  # another sleepy process writing: the accept waits for it
+        server.request("workspace/executeCommand", {"command": ACCEPT, "arguments": [fix_id]})
+        time.sleep(0.5)  # lets the accept reach the store's queue; the test holds without it too
+        reply = server.call("shutdown", timeout=60)
+        lock.execute("ROLLBACK")
+        lock.close()
+        assert "error" not in reply, reply
+        server.notify("exit")
+        assert server.process.wait(timeout=60) == 0
+    finally:
+        server.close()
+    assert records(tmp_path / "fix-memory.sqlite3")[fix_id][1] == "accepted"
+
+
 def test_asking_twice_for_the_same_fix_memory_opens_it_once(tmp_path, monkeypatch):
     from sleepy_lsp.server import recorder as recorder_module
 

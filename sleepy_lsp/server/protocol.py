@@ -2,8 +2,12 @@
 
 pygls drops a request whose params do not fit the method's type (or that lacks
 `"jsonrpc": "2.0"`) with a log line and no response, so the client waits
-forever; and it lets a second `initialize` replace the workspace under the
-open documents. Here the first gets its JSON-RPC error and the second is refused.
+forever; it lets a second `initialize` replace the workspace under the
+open documents; and its `shutdown` fails ("dictionary changed size during
+iteration") when a request to the client is still unanswered (a progress token
+being created), which makes Neovim kill the server before it has written what
+is queued for the fix memory. Here the first gets its JSON-RPC error, the
+second is refused, and the third cancels a copy of the pending requests.
 """
 
 from __future__ import annotations
@@ -61,3 +65,14 @@ class SleepyProtocol(LanguageServerProtocol):
             raise JsonRpcInvalidRequest("the server is already initialized: initialize is sent once per session")
         self._initialized_once = True
         return (yield from super().lsp_initialize(params))
+
+    @lsp_method(types.SHUTDOWN)
+    def lsp_shutdown(self, *args):
+        if (user_handler := self.fm.features.get(types.SHUTDOWN)) is not None:
+            yield user_handler, args, None
+        current_id = self.msg_id  # not this request's own future
+        for msg_id, future in list(self._request_futures.items()):  # cancelling one removes it from the dict
+            if msg_id != current_id and not future.done():
+                future.cancel()
+        self._shutdown = True
+        return None

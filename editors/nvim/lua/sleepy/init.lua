@@ -170,6 +170,15 @@ function M.status_info(bufnr)
   return state.last_status_client and state.status[state.last_status_client] or nil
 end
 
+--- Whether sleepy's server for `bufnr` (0: the current buffer) publishes its own diagnostics: true where
+--- no rust-analyzer is attached (unless settings.publishDiagnostics says otherwise), nil before it started.
+function M.publishing(bufnr)
+  for _, client in ipairs(M.clients(bufnr or 0)) do
+    return state.publishing[client.id]
+  end
+  return nil
+end
+
 --- A short string for a statusline: "sleepy", "sleepy: checking", "sleepy: fixing", "sleepy: error", or "".
 function M.status(bufnr)
   local info = M.status_info(bufnr)
