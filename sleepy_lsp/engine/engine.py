@@ -284,7 +284,8 @@ class FixEngine:
             return fixes
         kept = list(fixes)
         try:
-            for fix in [f for f in fixes if f.verified][: policy.most]:
+            # while other errors remain the crate's tests cannot build, whatever this fix does
+            for fix in [f for f in fixes if f.verified and not f.errors_left][: policy.most]:
                 if cancel is not None and cancel.is_set():
                     break
                 shadow.write(fix.rel_path, fix.new_text)
