@@ -345,3 +345,125 @@ def test_habit_counts_the_users_fixes_wherever_the_change_came_from():
 ])
 def test_fixes_that_change_no_token_make_no_pattern(before, after):
     assert shape_of(before, after) is None
+
+
+# --- anchors are context, not the fix (issue #14) ---
+
+PROFILES = textwrap.dedent("""\
+    mod model {
+        pub struct Profile {
+            handle: String,
+            alias: Option<String>,
+        }
+
+        impl Profile {
+            pub fn handle(&self) -> &str {
+                &self.handle
+            }
+
+            pub fn shown_as(&self) -> &str {
+                self.alias.as_deref().unwrap_or(&self.handle)
+            }
+        }
+    }
+
+    use model::Profile;
+
+    pub fn greeting(p: &Profile) -> String {
+        format!("hello {}", p.handle)
+    }
+
+    pub fn by_name(list: &mut Vec<Profile>) {
+        list.sort_by_key(|p| p.handle.len());
+    }
+""")
+
+
+def test_a_field_read_made_a_method_call_is_the_change_not_the_call_around_it():
+    record = fix(PROFILES, 'format!("hello {}", p.handle)', 'format!("hello {}", p.shown_as())', code="E0616",
+                 message="field `handle` of struct `Profile` is private", family="other")
+    shape = shape_of(record.before, record.after)
+    # the inserted `()` is the accessor's, not aligned with format!'s closing parenthesis
+    assert shape.old == ("handle",) and shape.new == ("shown_as", "(", ")") and shape.left == (".",)
+    assert "format" not in str(shape) and '"hello {}"' not in str(shape)
+
+
+def test_where_no_pattern_matches_as_learned_its_anchors_may_differ():
+    book = PatternBook()
+    book.learn(fix(PROFILES, 'format!("hello {}", p.handle)', 'format!("hello {}", p.shown_as())', code="E0616",
+                   message="field `handle` of struct `Profile` is private", family="other"), "manual")
+    [pattern] = book.patterns("E0616")
+    assert pattern.shape.right == (")",)  # learned before a `)`; here a `.` follows the field
+    [fixed] = applied(book, "E0616", PROFILES, "list.sort_by_key")
+    assert "list.sort_by_key(|p| p.shown_as().len());" in fixed
+    assert fixed.replace("p.shown_as().len()", "p.handle.len()") == PROFILES
+    assert book.habit("E0616", PROFILES, fixed) == MANUAL_WEIGHT  # the same change, vouched for
+
+
+def test_an_insertion_keeps_its_anchors():
+    book = PatternBook()
+    book.learn(map_err(CONFIG, "std::fs::read_to_string(path)"), "manual")
+    text = CONFIG + LATER
+    # `$0($1)` without its `?` would insert `.map_err(..)` after any call (`when.map_err(ConfigError::Io)`
+    # here): it stays where a `?` follows
+    assert applied(book, "E0277", text, "when.map_err(ConfigError::Io)") == []
+
+
+TIMER = textwrap.dedent("""\
+    pub struct Seconds(u64);
+
+    impl Seconds {
+        pub fn new(value: u64) -> Seconds {
+            Seconds(value)
+        }
+    }
+
+    pub struct Timer {
+        started: u64,
+        grace: u64,
+    }
+
+    impl Timer {
+        pub fn elapsed(&self, now: u64) -> Seconds {
+            now - self.started
+        }
+
+        pub fn deadline(&self, budget: u64) -> Seconds {
+            let limit: Seconds = self.started + budget * self.grace;
+            limit
+        }
+
+        pub fn remaining(&self, now: u64) -> (u64, Seconds) {
+            (now, self.grace.saturating_sub(now))
+        }
+    }
+""")
+
+
+def span_of(text: str, needle: str) -> tuple[int, int]:
+    start = text.index(needle)
+    return start, start + len(needle)
+
+
+def test_a_wrapper_applies_at_the_expression_the_error_points_at_whatever_surrounds_it():
+    book = PatternBook()
+    book.learn(fix(TIMER, "        now - self.started\n", "        Seconds::new(now - self.started)\n",
+                   code="E0308", message="mismatched types", family="type_mismatch"), "manual")
+    [pattern] = book.patterns("E0308")
+    assert pattern.shape.left == ("{",) and pattern.shape.right == ("}",)  # learned as a block's tail
+    wrong = "self.started + budget * self.grace"
+    line = line_of(TIMER, wrong)
+    wanted = "let limit: Seconds = Seconds::new(self.started + budget * self.grace);"
+    # no anchor matches after `=`: without the span, only a looser form at a block's tail nearby
+    assert not any(wanted in apply_edits(TIMER, a.edits) for a in book.apply("E0308", TIMER, line))
+    application = book.apply("E0308", TIMER, line, span=span_of(TIMER, wrong))[0]  # the span's comes first
+    fixed = apply_edits(TIMER, application.edits)
+    assert wanted in fixed
+    assert book.habit("E0308", TIMER, fixed) == MANUAL_WEIGHT
+    inside = "self.grace.saturating_sub(now)"  # in a tuple, after `,`
+    offered = book.apply("E0308", TIMER, line_of(TIMER, inside), span=span_of(TIMER, inside))
+    # the learned form matches the whole tuple (the compiler will refuse it); the bare one the element
+    assert any("(now, Seconds::new(self.grace.saturating_sub(now)))" in apply_edits(TIMER, a.edits) for a in offered)
+    # a span that is not one whole operand binds nothing
+    assert not any(wanted in apply_edits(TIMER, a.edits)
+                   for a in book.apply("E0308", TIMER, line, span=span_of(TIMER, "budget * self")))

@@ -316,3 +316,12 @@ def test_a_narrower_integer_gets_a_cast_before_a_panicking_conversion(tmp_path):
     cast = next(f for f in fixes if "masked as u8" in f.new_text)
     assert cast.verified and not cast.risky and fixes[0] is cast, [(f.title, f.risks) for f in fixes]
     assert all(f.risky for f in fixes if "unwrap()" in f.new_text)
+
+
+@pytest.mark.parametrize("expression, tight", [
+    ("fs::write(path, config.render())", True), ("Ok(map[&key].len())", True), ("f(g(h(x)))[0].y", True),
+    ("f(g(x)) + 1", False), ("(a + b)", True),
+])
+def test_binds_tightly_sees_through_nested_groups(expression, tight):
+    """A call whose arguments hold calls is still one operand: `.map_err(..)` needs no parentheses."""
+    assert binds_tightly(expression) is tight

@@ -75,7 +75,11 @@ class PatternProvider:
         alike = sorted({d.primary_span.line_start for d in ctx.errors
                         if d.code == ctx.diagnostic.code and d.primary_span is not None
                         and d.primary_span.file_name == span.file_name and d.primary_span.line_start != span.line_start})
-        for application in book.apply(ctx.diagnostic.code, ctx.code, span.line_start, self.limit):
+        data = ctx.code.encode("utf-8")
+        at = (len(data[:span.byte_start].decode("utf-8", errors="ignore")),
+              len(data[:span.byte_end].decode("utf-8", errors="ignore"))) \
+            if span.file_name == ctx.rel_path else None  # the span in characters
+        for application in book.apply(ctx.diagnostic.code, ctx.code, span.line_start, self.limit, at):
             title = f"memory ({application.pattern.uses()}): `{application.snippet[:80]}`"
             found.append(Candidate(application.edits, "memory", title))
             wider = book.everywhere(application, ctx.code, alike) if alike and len(found) == 1 else None

@@ -19,6 +19,11 @@ becomes a hole, and two operand contexts of different shapes become one hole
 pattern is applied, so `$1` binds `&mut line` as well as `path`, and a binding
 is only moved where Rust's precedence reads it the same way (tokens.py).
 
+Where no pattern matches as learned, its relaxed forms are tried: a replacement without its right anchor
+and without a one-token left anchor (the tokens that stood around the change the first time, not the
+change).  A pattern that wraps one whole operand (`Meters::new($0)`, `$0 as u32`) also applies in its bare
+form where the operand is exactly the error's primary span, the expression rustc says has the wrong type.
+
 A pattern counts the fixes the user took (1 each) and wrote (MANUAL_WEIGHT each)
 that it reproduces, and the rejected fixes it reproduces lower its score; one
 rejected at least twice and more often than it was used is no longer applied.
@@ -227,6 +232,18 @@ def _changed(before: str, after: str, old_tokens: list[Token], new_tokens: list[
     changes = [op for op in difflib.SequenceMatcher(a=b, b=a, autojunk=False).get_opcodes() if op[0] != "equal"]
     if not changes:
         return None
+    # The run between the longest common prefix and suffix is the tightest single change; the diff may
+    # align an inserted `()` with a closing bracket after it instead (`x.name)` -> `x.name())`), cutting
+    # the call in two.  Where that tightest run keeps its brackets whole, it is the change.
+    prefix = 0
+    while prefix < min(len(b), len(a)) and b[prefix] == a[prefix]:
+        prefix += 1
+    suffix = 0
+    while suffix < min(len(b), len(a)) - prefix and b[-1 - suffix] == a[-1 - suffix]:
+        suffix += 1
+    if (prefix, len(b) - suffix) != (changes[0][1], changes[-1][2]) \
+            and _unbalanced(b[prefix:len(b) - suffix]) is None and _unbalanced(a[prefix:len(a) - suffix]) is None:
+        return lo + prefix, lo + len(b) - suffix, nlo + prefix, nlo + len(a) - suffix
     return lo + changes[0][1], lo + changes[-1][2], nlo + changes[0][3], nlo + changes[-1][4]
 
 
@@ -346,6 +363,76 @@ def _private(shape: Shape, part: tuple[Elem, ...]) -> bool:
     """No hole of this part is used elsewhere in the shape (so the part may become one hole)."""
     elsewhere = {e for e in shape.old + shape.new + shape.right if isinstance(e, int)}
     return not any(isinstance(e, int) and e in elsewhere for e in part)
+
+
+def _valid(shape: Shape) -> bool:
+    """Writes only what it binds and keeps a concrete token to match on (as a learned pattern must)."""
+    bound = {e for e in shape.before if isinstance(e, int)}
+    if any(isinstance(e, int) and e not in bound for e in shape.new):
+        return False
+    return bool(shape.specificity) and (len(shape.before) >= 2 or bool(shape.old))
+
+
+def relaxed(shape: Shape) -> list[Shape]:
+    """Looser forms of a pattern that replaces tokens, tried only where no pattern matches as learned,
+    most specific first.
+
+    The anchor tokens around a replacement are whatever happened to stand there when the user made it:
+    a field read that became an accessor call (`.name` -> `.display_name()`) was followed by `)` in a
+    `format!` but may be followed by `.` or `;` next time, and a product converted as a block's tail
+    (`{ a * b }`) may next stand after `=`.  So the right anchor and a one-token left anchor may go; the
+    replaced tokens still say where the fix goes.  An insertion keeps its anchors (they are all that
+    places it).  Each form still writes only what it binds and keeps a concrete token to match on.
+    """
+    if not shape.old:
+        return []  # an insertion is placed by its anchors: without them it could go anywhere
+    lefts = [shape.left, ()] if len(shape.left) == 1 and isinstance(shape.left[0], str) else [shape.left]
+    rights = [shape.right, ()] if shape.right else [shape.right]
+    found: dict[tuple, Shape] = {}
+    for left in lefts:
+        for right in rights:
+            if (left, right) == (shape.left, shape.right):
+                continue
+            loose = canonical(Shape(left, shape.old, shape.new, right, shape.operand and bool(left),
+                                    shape.gaps, shape.indent))
+            if _valid(loose) and loose.key != shape.key:
+                found.setdefault(loose.key, loose)
+    return sorted(found.values(), key=lambda s: -s.specificity)
+
+
+def at_error(shape: Shape) -> Shape | None:
+    """The bare form of a pattern that rewrites one whole operand into new text carrying it (a wrapper,
+    `Duration::from_millis($0)`, or a postfix, `$0 as u32`), for the operand the error points at.
+
+    rustc's primary span of a type error is the expression of the wrong type: the wrapper the user
+    writes around it does not depend on the tokens that happened to stand around it.  The bare form has
+    no token of its own to match on, so it is applied only where its hole binds exactly that span.
+    """
+    hole: Elem | None = None
+    if len(shape.old) == 1 and isinstance(shape.old[0], int):
+        hole, bare = shape.old[0], Shape((), shape.old, shape.new, (), False, shape.gaps, shape.indent)
+    elif shape.operand and not shape.old and len(shape.left) == 1 and isinstance(shape.left[0], int):
+        hole, bare = shape.left[0], Shape(shape.left, (), shape.new, (), True, shape.gaps, shape.indent)
+    if hole is None or hole not in shape.new or any(isinstance(e, int) and e != hole for e in shape.new):
+        return None
+    return canonical(bare)
+
+
+def sites_at(shape: Shape, code: str, tokens: list[Token], span: tuple[int, int]) -> Iterator[Site]:
+    """The bare pattern (see at_error) applied where its hole binds exactly code[span[0]:span[1]]
+    (character offsets), when that text is one operand its place in the pattern may hold."""
+    first = next((k for k, t in enumerate(tokens) if t.start >= span[0]), None)
+    if first is None or tokens[first].start != span[0]:
+        return
+    last = next((k for k, t in enumerate(tokens) if t.end >= span[1]), None)
+    if last is None or tokens[last].end != span[1]:
+        return
+    texts = [t.text for t in tokens]
+    kind = next((k for end, k in operand_runs(texts, first) if end == last + 1), None)
+    [hole] = {e for e in shape.before if isinstance(e, int)}
+    if kind is None or not kind_fits(kind, shape.kinds()[hole]):
+        return
+    yield _render(shape, code, tokens, {hole: (first, last + 1)}, [first, last + 1])
 
 
 # --- applying a pattern ---
@@ -533,6 +620,7 @@ class Application:
     edits: tuple[TextEdit, ...]
     snippet: str
     line: int
+    shape: Shape | None = None  # the form that matched: the pattern's own, a relaxed or a bare one
 
 
 @dataclass
@@ -617,17 +705,41 @@ class PatternBook:
                     pattern.members.add(lesson.record.key)
         self._counted = True
 
-    def matching(self, error_code: str | None, code: str, line: int, tokens: list[Token] | None = None
-                 ) -> Iterator[tuple[Pattern, Site]]:
-        """Each active pattern of the error code with each place it applies near `line`, nearest first."""
+    def matching(self, error_code: str | None, code: str, line: int, tokens: list[Token] | None = None,
+                 span: tuple[int, int] | None = None) -> Iterator[tuple[Pattern, Site]]:
+        """Each active pattern of the error code with each place it applies near `line`, nearest first:
+        every pattern as learned, then (given the error's primary span, as character offsets) their bare
+        forms at that span, then, only where no pattern matched as learned, their relaxed forms."""
+        for pattern, _, site in self._matching(error_code, code, line, tokens, span):
+            yield pattern, site
+
+    def _matching(self, error_code: str | None, code: str, line: int, tokens: list[Token] | None = None,
+                  span: tuple[int, int] | None = None) -> Iterator[tuple[Pattern, Shape, Site]]:
         tokens = tokenize(code) if tokens is None else tokens
         near = range(max(1, line - NEAR), line + NEAR + 1)
-        for pattern in self.patterns(error_code):
+        patterns = self.patterns(error_code)
+        exact = False
+        for pattern in patterns:
             found = sorted(sites(pattern.shape, code, tokens, near), key=lambda s: (abs(s.line - line), s.start))
             for site in found[:SITES_PER_PATTERN]:
-                yield pattern, site
+                exact = True
+                yield pattern, pattern.shape, site
+        if span is not None:
+            for pattern in patterns:
+                bare = at_error(pattern.shape)
+                if bare is not None:
+                    for site in sites_at(bare, code, tokens, span):
+                        yield pattern, bare, site
+        if exact:
+            return
+        for pattern in patterns:
+            for shape in relaxed(pattern.shape):
+                found = sorted(sites(shape, code, tokens, near), key=lambda s: (abs(s.line - line), s.start))
+                for site in found[:SITES_PER_PATTERN]:
+                    yield pattern, shape, site
 
-    def apply(self, error_code: str | None, code: str, line: int, limit: int = 4) -> list[Application]:
+    def apply(self, error_code: str | None, code: str, line: int, limit: int = 4,
+              span: tuple[int, int] | None = None) -> list[Application]:
         """Fixes for an error of this code on `line`: the best patterns where they match, one fix per text.
 
         Args:
@@ -635,15 +747,16 @@ class PatternBook:
             code: the file's text.
             line: the error's primary line (1-based); patterns are looked for within NEAR lines of it.
             limit: the most fixes returned.
+            span: the error's primary span in code (character offsets), where bare patterns may apply.
         """
         found: list[Application] = []
         seen = {code}
-        for pattern, site in self.matching(error_code, code, line):
+        for pattern, shape, site in self._matching(error_code, code, line, span=span):
             text = code[:site.start] + site.text + code[site.end:]
             if text in seen:
                 continue
             seen.add(text)
-            found.append(Application(pattern, (_byte_edit(code, site),), site.snippet, site.line))
+            found.append(Application(pattern, (_byte_edit(code, site),), site.snippet, site.line, shape))
             if len(found) >= limit:
                 break
         return found
@@ -651,8 +764,10 @@ class PatternBook:
     def everywhere(self, application: Application, code: str, lines: Sequence[int]) -> Application | None:
         """The same pattern applied also at the nearest place to each of `lines` (alike errors of the
         file), as one fix; None when it applies nowhere else."""
+        shape = application.shape or application.pattern.shape
+        if not shape.specificity:
+            return None  # a bare form applies only at its own error's span
         tokens = tokenize(code)
-        shape = application.pattern.shape
         edits = list(application.edits)
         for line in lines:
             near = range(max(1, line - NEAR), line + NEAR + 1)
@@ -664,11 +779,12 @@ class PatternBook:
         if len(edits) == len(application.edits):
             return None
         return Application(application.pattern, tuple(sorted(edits, key=lambda e: e.byte_start)),
-                           application.snippet, application.line)
+                           application.snippet, application.line, application.shape)
 
     def habit(self, error_code: str | None, before: str, after: str) -> int:
         """How much the user's own use vouches for a change: the habit of the best pattern that makes it
-        (every changed block of it, each where it stands); 0 when none does."""
+        (every changed block of it, each where it stands), as learned or in a relaxed or bare form (the
+        same change where other tokens stand around it); 0 when none does."""
         patterns = [p for p in self.patterns(error_code) if p.habit > 0]
         if not patterns or before == after:
             return 0
@@ -678,9 +794,12 @@ class PatternBook:
         for pattern in sorted(patterns, key=lambda p: -p.habit):
             if pattern.habit <= best:
                 break
-            if all(any(result == target for result in _results(pattern.shape, before, tokens, lines))
-                   for target, lines in blocks):
-                best = pattern.habit
+            bare = at_error(pattern.shape)
+            for shape in (pattern.shape, *relaxed(pattern.shape), *([bare] if bare is not None else [])):
+                if all(any(result == target for result in _results(shape, before, tokens, lines))
+                       for target, lines in blocks):
+                    best = pattern.habit
+                    break
         return best
 
 

@@ -56,7 +56,8 @@ def binds_tightly(expression: str) -> bool:
     index or call chain with no operator outside its brackets (`env::var(&key)`, not `a + b`)."""
     collapsed, previous = re.sub(r"\s*\.\s*", ".", expression.strip()), None  # a chain split over lines
     while collapsed != previous:
-        previous, collapsed = collapsed, BRACKETED.sub("()", collapsed)
+        # an innermost group becomes a name, so the group around it is innermost next (`f(a, g())`)
+        previous, collapsed = collapsed, BRACKETED.sub("_", collapsed)
     return SIMPLE_EXPRESSION.fullmatch(collapsed) is not None
 
 
