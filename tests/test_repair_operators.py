@@ -195,6 +195,32 @@ pub fn settings(path: &str) -> Result<String, String> {
 }
 """
 
+INDEX_OF_ANOTHER_TYPE = """\
+pub fn channel(levels: &[u8], number: u32) -> u8 {
+    levels[number]
+}
+"""
+
+SUM_WIDER_THAN_ITEMS = """\
+pub fn total_bytes(sizes: &[u32]) -> u64 {
+    sizes.iter().sum()
+}
+"""
+
+SORTED_FLOATS = """\
+pub fn podium(mut times: Vec<f64>) -> Vec<f64> {
+    times.sort();
+    times.truncate(3);
+    times
+}
+"""
+
+HIGHEST_FLOAT = """\
+pub fn highest(readings: &[f64]) -> Option<f64> {
+    readings.iter().max().copied()
+}
+"""
+
 
 @pytest.mark.parametrize("code, best", [
     (GREETING_HELD_ACROSS_A_PUSH, "let host = self.signatures[0].clone();"),
@@ -215,10 +241,15 @@ pub fn settings(path: &str) -> Result<String, String> {
     (MEAN_OF_SCORES, "scores.iter().sum::<f64>() / scores.len() as f64"),
     (WIDE_PLUS_NARROW, "sum = sum * 31 + u64::from(*byte);"),
     (READ_INTO_A_MESSAGE, "let text = std::fs::read_to_string(path).map_err(|e| e.to_string())?;"),
+    (INDEX_OF_ANOTHER_TYPE, "levels[number as usize]"),
+    (SUM_WIDER_THAN_ITEMS, "sizes.iter().map(|&n| u64::from(n)).sum()"),
+    (SORTED_FLOATS, "times.sort_by(|a, b| a.total_cmp(b));"),
+    (HIGHEST_FLOAT, "readings.iter().max_by(|a, b| a.total_cmp(b)).copied()"),
     (READ_AFTER_SHIPPING, "    let len = parcel.items.len();\n    let cost = ship(parcel);\n    cost + len as u32"),
 ], ids=["own_index", "own_option", "own_outliving", "store_argument", "fill_default", "fill_local", "constructor",
         "visible_fn", "visible_field", "visible_method", "each_element", "each_arm", "error_message", "each_owned",
-        "mean", "widen_operand", "error_to_message", "read_before_move"])
+        "mean", "widen_operand", "error_to_message", "index_usize",
+        "sum_wider", "sort_floats", "max_float", "read_before_move"])
 def test_the_best_fix_is_the_repair_a_developer_writes(tmp_path, code, best):
     with shadow_of_files({"Cargo.toml": default_manifest("repairs"), "src/lib.rs": code},
                          tmp_path / "target") as shadow:

@@ -243,6 +243,12 @@ def test_a_conversion_swapped_for_another_or_a_mut_variant_is_not_something_else
     assert risks(code, ("list.iter()", "list.into_iter()")) == []
 
 
+def test_a_method_given_its_explicit_order_is_not_something_else():
+    code = "pub fn podium(mut times: Vec<f64>) -> Vec<f64> {\n    times.sort();\n    times\n}\n"
+    assert risks(code, ("times.sort()", "times.sort_by(|a, b| a.total_cmp(b))")) == []
+    assert [r.kind for r in risks(code, ("times.sort()", "times.dedup()"))] == ["calls_other"]
+
+
 def test_a_misspelt_call_corrected_is_not_something_else():
     code = "pub fn total(xs: &[u32]) -> u32 {\n    xs.iter().smu()\n}\n"
     assert risks(code, ("smu()", "sum()")) == []

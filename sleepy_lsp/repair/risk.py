@@ -295,11 +295,13 @@ def _same_name(old: str, new: str) -> bool:
 
 def _same_call(old: str, new: str) -> bool:
     """Whether calling new where old was called keeps the meaning: a conversion, a `_mut` or
-    `into_` variant of the same method, a misspelling fixed, or a stub being filled in."""
+    `into_` variant of the same method, its `_by` form (`sort` -> `sort_by` with an explicit order),
+    a misspelling fixed, or a stub being filled in."""
     old_name, new_name = old.rstrip("!"), new.rstrip("!")
     if new_name in CONVERSIONS or new_name in PANIC_MACROS or old_name in PANIC_MACROS:
         return True
-    variants = {old_name + "_mut", "into_" + old_name, old_name.removesuffix("_mut"), old_name.removeprefix("into_")}
+    variants = {old_name + "_mut", "into_" + old_name, old_name.removesuffix("_mut"), old_name.removeprefix("into_"),
+                old_name + "_by"}
     return new_name in variants or _same_name(old_name, new_name)
 
 

@@ -11,6 +11,10 @@ table of conversions that keep the value (no unwrap, no default):
 - a number operator between two number types (E0277 "no implementation for `f64 / usize`"): the
   right operand converted to the left one's type, losslessly with `T::from` where `From` exists,
   else with `as` into a float (`len as f64`, as one computes a mean);
+- a slice indexed by another integer type: the index cast to `usize` (`v[i as usize]`);
+- a sum or product of borrowed numbers into a wider type: each converted first
+  (`.map(|&x| u64::from(x)).sum()`);
+- floats sorted or compared as if totally ordered: `sort_by`, `max_by`, `min_by` with `total_cmp`;
 - `?` on an error of another type in a function whose error is a `String`:
   `.map_err(|e| e.to_string())?`;
 - one element of a `vec![..]`/array literal or one arm of a `match` that needs
@@ -34,6 +38,11 @@ NO_OPERATOR = re.compile(r"^no implementation for `(?P<left>\w+) (?P<op>[-+*/%])
 TO_STRING_ERROR = "`?` couldn't convert the error to `String`"
 NUMBERS = {f"{sign}{bits}" for sign in "iu" for bits in ("8", "16", "32", "64", "128", "size")} | {"f32", "f64"}
 OPERAND = re.compile(rb"\s*(?:[A-Za-z_][\w]*(?:::[A-Za-z_]\w*)*|\d[\w.]*)")
+INDEXED_BY = re.compile(r"cannot be indexed by `(?P<index>[iu](?:8|16|32|64|128|size))`")
+SUMMED = re.compile(r"a value of type `(?P<total>\w+)` cannot be made by (?P<how>summing|multiplying) an iterator over "
+                    r"elements of type `&(?P<item>\w+)`")
+FLOAT_ORD = re.compile(r"the trait bound `f(?:32|64): Ord` is not satisfied")
+BY_TOTAL_ORDER = {"sort": "sort_by", "sort_unstable": "sort_unstable_by", "max": "max_by", "min": "min_by"}
 MISMATCH = re.compile(r"expected `(?P<expected>.+)`, found `(?P<found>.+)`$")
 STRING_LITERAL = re.compile(r'^(?:b?"(?:\\.|[^"\\])*"|r#*".*"#*)$', re.S)
 COPY_TYPES = {f"{sign}{bits}" for sign in "iu" for bits in ("8", "16", "32", "64", "128", "size")} | {
@@ -180,6 +189,47 @@ def message_for_string_error(diagnostic: Diagnostic, file_name: str, data: bytes
                                                                       ".map_err(|e| e.to_string())"),))
 
 
+def index_as_usize(diagnostic: Diagnostic, file_name: str, data: bytes) -> Iterator[Suggestion]:
+    """`values[i]` with a `u32` index: `values[i as usize]` (a widening on the targets Rust supports)."""
+    span = primary_in(diagnostic, file_name)
+    match = INDEXED_BY.search(diagnostic.message)
+    if diagnostic.code != "E0277" or match is None or span is None or match["index"] == "usize":
+        return
+    index = data[span.byte_start:span.byte_end].decode("utf-8", "replace")
+    operand = index if binds_tightly(index) else f"({index})"
+    yield Suggestion("index with a `usize`", (TextEdit(span.byte_start, span.byte_end, f"{operand} as usize"),))
+
+
+def convert_before_summing(diagnostic: Diagnostic, file_name: str, data: bytes) -> Iterator[Suggestion]:
+    """`counts.iter().sum::<u64>()` over `&u32`: `.map(|&n| u64::from(n)).sum()`."""
+    span = primary_in(diagnostic, file_name)
+    match = SUMMED.search(diagnostic.message)
+    if diagnostic.code != "E0277" or match is None or span is None or data[span.byte_start - 1:span.byte_start] != b".":
+        return
+    total, item = match["total"], match["item"]
+    if total == item:
+        converted = ".copied()"
+    elif total in WIDER.get(item, "").split():
+        converted = f".map(|&n| {total}::from(n))"
+    else:
+        return
+    at = span.byte_start - 1
+    yield Suggestion(f"convert each `{item}` to `{total}` first", (TextEdit(at, at, converted),))
+
+
+def order_floats_totally(diagnostic: Diagnostic, file_name: str, data: bytes) -> Iterator[Suggestion]:
+    """`scores.sort()` on floats: `scores.sort_by(|a, b| a.total_cmp(b))`, and `max`/`min` likewise."""
+    span = primary_in(diagnostic, file_name)
+    if diagnostic.code != "E0277" or span is None or not FLOAT_ORD.search(diagnostic.message):
+        return
+    method = data[span.byte_start:span.byte_end].decode("utf-8", "replace")
+    after = data[span.byte_end:span.byte_end + 2]
+    if method not in BY_TOTAL_ORDER or after != b"()":
+        return
+    yield Suggestion(f"`{BY_TOTAL_ORDER[method]}` with `total_cmp`",
+                     (TextEdit(span.byte_start, span.byte_end + 2, f"{BY_TOTAL_ORDER[method]}(|a, b| a.total_cmp(b))"),))
+
+
 def list_elements(data: bytes, offset: int) -> list[tuple[int, int]]:
     """The byte ranges of the elements of the `vec![..]` or `[..]` literal directly around offset."""
     opening = _enclosing_opening(data, offset)
@@ -254,4 +304,5 @@ def _parts(data: bytes, start: int, end: int) -> list[tuple[int, int]]:
     return trimmed
 
 
-RULES = (convert_to_expected, convert_every_sibling, convert_the_operand, message_for_string_error)
+RULES = (convert_to_expected, convert_every_sibling, convert_the_operand, message_for_string_error, index_as_usize,
+         convert_before_summing, order_floats_totally)
