@@ -221,6 +221,22 @@ pub fn highest(readings: &[f64]) -> Option<f64> {
 }
 """
 
+NOTE_WHILE_HOLDING_A_SHELF = """\
+pub struct Pantry { shelves: Vec<u32>, notes: Vec<String> }
+
+impl Pantry {
+    fn note(&mut self, what: &str) {
+        self.notes.push(what.to_string());
+    }
+
+    pub fn restock_top(&mut self, jars: u32) {
+        let top = &mut self.shelves[0];
+        self.note("restocked the top shelf");
+        *top += jars;
+    }
+}
+"""
+
 
 @pytest.mark.parametrize("code, best", [
     (GREETING_HELD_ACROSS_A_PUSH, "let host = self.signatures[0].clone();"),
@@ -245,11 +261,13 @@ pub fn highest(readings: &[f64]) -> Option<f64> {
     (SUM_WIDER_THAN_ITEMS, "sizes.iter().map(|&n| u64::from(n)).sum()"),
     (SORTED_FLOATS, "times.sort_by(|a, b| a.total_cmp(b));"),
     (HIGHEST_FLOAT, "readings.iter().max_by(|a, b| a.total_cmp(b)).copied()"),
+    (NOTE_WHILE_HOLDING_A_SHELF, '        self.note("restocked the top shelf");\n        let top = &mut self.shelves[0];\n'
+                                 "        *top += jars;"),
     (READ_AFTER_SHIPPING, "    let len = parcel.items.len();\n    let cost = ship(parcel);\n    cost + len as u32"),
 ], ids=["own_index", "own_option", "own_outliving", "store_argument", "fill_default", "fill_local", "constructor",
         "visible_fn", "visible_field", "visible_method", "each_element", "each_arm", "error_message", "each_owned",
         "mean", "widen_operand", "error_to_message", "index_usize",
-        "sum_wider", "sort_floats", "max_float", "read_before_move"])
+        "sum_wider", "sort_floats", "max_float", "conflict_first", "read_before_move"])
 def test_the_best_fix_is_the_repair_a_developer_writes(tmp_path, code, best):
     with shadow_of_files({"Cargo.toml": default_manifest("repairs"), "src/lib.rs": code},
                          tmp_path / "target") as shadow:

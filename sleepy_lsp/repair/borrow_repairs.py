@@ -11,6 +11,10 @@ types are:
 - store the argument first: a call whose argument borrows what its receiver
   already holds mutably (E0499, E0502 inside one statement) gets the argument
   evaluated into a local before the call, as rustc's help describes;
+- do the conflicting statement first: a statement that needs what a `let`
+  above it holds borrowed (E0499, E0502) and does not use that binding is
+  moved above the `let`, so the borrow starts after it; the statements
+  between do not use it either, so only the borrow's start moves;
 - read before the move: a value used after it was moved (E0382) through a
   field or method (`order.items.len()`) has that read taken into a local just
   before the statement that moves it, which is the value the read meant.
@@ -26,7 +30,7 @@ from typing import Iterator
 
 from ..rust.diagnostics import Diagnostic, Span
 from ..rust.edits import TextEdit
-from .rust_source import binds_tightly, enclosing_function, line_indent, statement_end
+from .rust_source import binds_tightly, enclosing_function, line_indent, primary_in, statement_end
 from .rustc_suggestions import Suggestion
 
 # Labels of the shared borrow whose value the later use reads.
@@ -37,6 +41,7 @@ OWNING_CODES = {"E0502", "E0505", "E0506", "E0597"}
 OWNED_READS = (".clone()", ".cloned()", ".copied()", ".to_owned()")
 STORE_HELP = "try adding a local storing this argument"
 USE_HELP = "then using that local as the argument"
+STRING = re.compile(rb'"(?:\\.|[^"\\])*"')
 IDENTIFIER = re.compile(r"[A-Za-z_]\w*")
 
 
@@ -105,6 +110,46 @@ def store_the_argument_first(diagnostic: Diagnostic, file_name: str, data: bytes
         stored = TextEdit(line_start, line_start, f"{line_indent(data, first)}let {name} = {text};\n")
     edits = (stored, TextEdit(argument.byte_start, argument.byte_end, name))
     yield Suggestion(f"store the argument in `{name}` before the call", edits)
+
+
+FIRST_BORROW = ("first mutable borrow occurs here", "immutable borrow occurs here", "mutable borrow occurs here")
+
+
+def conflict_first(diagnostic: Diagnostic, file_name: str, data: bytes) -> Iterator[Suggestion]:
+    """`let first = &mut self.items[0]; self.note("x"); *first += 1;`: `self.note("x");` above the `let`."""
+    if diagnostic.code not in ("E0499", "E0502"):
+        return
+    first = next((s for s in diagnostic.spans if not s.is_primary and s.file_name == file_name
+                  and s.label in FIRST_BORROW), None)
+    second = primary_in(diagnostic, file_name)
+    if first is None or second is None or first.byte_start >= second.byte_start:
+        return
+    binding_start = _statement_start(data, first.byte_start)
+    binding = re.match(rb"let\s+(?:mut\s+)?(\w+)", data[binding_start:])
+    moved = _whole_line_statement(data, second.byte_start)
+    if binding is None or moved is None or moved[0] <= binding_start:
+        return
+    name = re.compile(rb"\b" + re.escape(binding[1]) + rb"\b")
+    between = STRING.sub(b'""', data[statement_end(data, binding_start) + 1:moved[1]])
+    if name.search(between):
+        return  # the statement, or one between, uses the borrow: moving would change what it reads
+    line = data.rfind(b"\n", 0, binding_start) + 1
+    if data[line:binding_start].strip():
+        return
+    text = data[moved[0]:moved[1]].decode("utf-8", "replace")
+    yield Suggestion("do the conflicting statement before the borrow",
+                     (TextEdit(line, line, text), TextEdit(moved[0], moved[1], "")))
+
+
+def _whole_line_statement(data: bytes, offset: int) -> tuple[int, int] | None:
+    """The lines (start, end after the newline) of the one-line statement holding offset, or None."""
+    start = _statement_start(data, offset)
+    end = statement_end(data, offset)
+    line = data.rfind(b"\n", 0, start) + 1
+    newline = data.find(b"\n", end)
+    if end < 0 or newline < 0 or data[line:start].strip() or data[end + 1:newline].strip() or b"\n" in data[start:end]:
+        return None
+    return line, newline + 1
 
 
 def read_before_the_move(diagnostic: Diagnostic, file_name: str, data: bytes) -> Iterator[Suggestion]:
@@ -184,4 +229,4 @@ def _local_name(expression: str, data: bytes, offset: int) -> str:
     return name
 
 
-RULES = (own_the_borrowed_value, store_the_argument_first, read_before_the_move)
+RULES = (own_the_borrowed_value, store_the_argument_first, conflict_first, read_before_the_move)
