@@ -141,3 +141,46 @@ async def test_typing_a_function_body_records_nothing(tmp_path):
         session.save(uri)
         assert (await session.idle(after=mark))["message"].startswith("0 errors")
     assert manual_fixes(session.db) == []
+
+
+UNITS = """\
+mod units {
+    pub struct Meters(f64);
+
+    impl Meters {
+        pub fn new(value: f64) -> Meters {
+            Meters(value.max(0.0))
+        }
+    }
+}
+
+pub fn lap() -> units::Meters {
+    400.0
+}
+"""
+LAP_FIXED = UNITS.replace("    400.0\n", "    units::Meters::new(400.0)\n")
+MARATHON = "\npub fn marathon() -> units::Meters {\n    42195.0\n}\n"
+
+
+@pytest.mark.asyncio
+async def test_a_fix_written_by_hand_is_offered_for_the_next_error_in_the_same_session(tmp_path):
+    crate = tmp_path / "track"
+    (crate / "src").mkdir(parents=True)
+    (crate / "Cargo.toml").write_text('[package]\nname = "track"\nversion = "0.1.0"\nedition = "2021"\n')
+    source = crate / "src" / "lib.rs"
+    source.write_text(UNITS)
+    async with lsp_session(tmp_path) as session:
+        uri = session.open(source)
+        await session.idle()
+        await asyncio.sleep(3.5)  # the user reads the error, then writes the project's constructor
+        for text in (LAP_FIXED, LAP_FIXED + MARATHON):  # fixed by hand; later the same mistake elsewhere
+            source.write_text(text)
+            session.change(uri, text)
+            mark = len(session.statuses)
+            session.save(uri)
+            await session.idle(after=mark)
+            await eventually(lambda: _async(manual_fixes(session.db)), "the manual fix")
+        line = (LAP_FIXED + MARATHON).splitlines().index("    42195.0")
+        actions = await session.verified_actions(uri, line)
+    assert actions[0].title.startswith("memory") and "units::Meters::new(42195.0)" in actions[0].title, \
+        [a.title for a in actions]

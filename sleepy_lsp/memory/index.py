@@ -52,17 +52,18 @@ class MemoryIndex:
     def refresh(self, store) -> None:
         """Rebuild from the store in place, so providers holding this index see the new fixes: patterns
         learn from the fixes the user accepted or wrote and from koan episodes, and are demoted by the
-        fixes the user rejected."""
-        self.records, self.patterns = [], PatternBook()
-        if store is None or not store.enabled:
-            return
-        for offer, outcome in reversed(store.fixes_by_outcome(("accepted", "manual"))):  # oldest first
-            self.add(offer.record, outcome)
-        for episode in store.episodes():
-            if (record := episode.record()) is not None:
-                self.add(record, "practice")
-        for offer, _ in store.fixes_by_outcome(("rejected",)):
-            self.patterns.reject(offer.record)
+        fixes the user rejected. The new index is built aside and swapped in, so a fix computed meanwhile
+        (in another thread) reads the old one or the new one, never half of one."""
+        fresh = MemoryIndex()
+        if store is not None and store.enabled:
+            for offer, outcome in reversed(store.fixes_by_outcome(("accepted", "manual"))):  # oldest first
+                fresh.add(offer.record, outcome)
+            for episode in store.episodes():
+                if (record := episode.record()) is not None:
+                    fresh.add(record, "practice")
+            for offer, _ in store.fixes_by_outcome(("rejected",)):
+                fresh.reject(offer.record)
+        self.records, self.patterns = fresh.records, fresh.patterns
 
     def add(self, record: FixRecord, outcome: str = "accepted") -> None:
         """Learn one fix: "accepted" (the user took it), "manual" (wrote it) or "practice" (a koan's)."""

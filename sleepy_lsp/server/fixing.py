@@ -126,6 +126,16 @@ class Fixer:
                 lambda f: f.exception() and self.on_loop(self.fail, "adapter reload", f.exception()))
         return True
 
+    def relearn(self) -> None:
+        """Read the fix memory again after the user taught it (a fix taken, rejected or written by hand),
+        off the event loop, so the next fix already uses what was learned."""
+        with self._lock:
+            serving = self._serving
+        if serving is not None:
+            future = self._pool.submit(serving.memory.refresh, serving.store)
+            future.add_done_callback(
+                lambda f: f.exception() and self.on_loop(self.fail, "fix memory", f.exception()))
+
     # --- fixing ---
 
     async def compute(self, doc: TrackedDocument, fixset: FixSet, before: CheckResult) -> None:

@@ -42,6 +42,7 @@ from .recorder import Recorder
 from .reporting import Reporter, status_of
 from .settings import Settings
 
+TEACHING_WRITES = ("accept ", "reject ", "manual fix")  # Recorder.write descriptions that change what is learned
 log = logging.getLogger("sleepy_lsp.server")
 
 
@@ -65,8 +66,8 @@ class SleepyServer(LanguageServer):
         self.reporter = Reporter(self)
         self.recorder = Recorder(warn=partial(self.on_loop, self.reporter.warn_once), fail=partial(self.on_loop, self.fail),
                                  opened=self.memory_opened)
-        self.offers = Offers(self.recorder.write, verify=lambda: self.settings.verify)
-        self.hand_fixes = HandFixes(lambda offer: self.recorder.write("manual fix", lambda m: m.record_manual(offer)))
+        self.offers = Offers(self.record, verify=lambda: self.settings.verify)
+        self.hand_fixes = HandFixes(lambda offer: self.record("manual fix", lambda m: m.record_manual(offer)))
         self.fixer = Fixer(self.cache_dir, workers or default_workers(), check_timeout, self.on_loop, self.fail,
                            self.reporter.recovered, self.update_status, self.progress)
         self._check_progress: dict[Path, Progress] = {}
@@ -252,6 +253,14 @@ class SleepyServer(LanguageServer):
         if self.fixer.champions_changed():
             self.reporter.say("the adapter registry's champions changed: reloading them.")
         self.update_status()
+
+    def record(self, description: str, write: Callable[[Any], Any]) -> Any:
+        """Write to the fix memory (Recorder.write); what teaches the memory (a fix accepted, rejected or
+        written by hand) is learned at once, once written, so the next error of its kind gets it."""
+        future = self.recorder.write(description, write)
+        if description.startswith(TEACHING_WRITES):
+            future.add_done_callback(lambda _: self.fixer.relearn())
+        return future
 
     def refresh_fixes(self, doc: TrackedDocument, text: str, diagnostics: list[Diagnostic],
                       before: CheckResult, saved_at: float = 0.0) -> None:
