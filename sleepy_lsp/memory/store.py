@@ -526,6 +526,13 @@ def _check_choice(kind: str, value: str, allowed: tuple[str, ...]) -> None:
         raise ValueError(f"{kind} must be one of {', '.join(allowed)}, not {value!r}")
 
 
+
+def _insert_row(conn: sqlite3.Connection, table: str, values: dict[str, Any], conflict: str = "") -> bool:
+    """Insert one row from a mapping of column -> value; True when a row was written."""
+    names = ", ".join(values)
+    marks = ", ".join(f":{name}" for name in values)
+    return conn.execute(f"INSERT INTO {table} ({names}) VALUES ({marks}) {conflict}", values).rowcount == 1
+
 class FixMemory:
     """The fix memory of one SQLite file; safe to call from several threads and processes."""
 
@@ -609,12 +616,10 @@ class FixMemory:
             return self._conn.execute(sql, params).fetchall()
 
     def _insert(self, table: str, values: dict[str, Any], conflict: str = "") -> bool:
-        names = ", ".join(values)
-        marks = ", ".join(f":{name}" for name in values)
         with self._transaction() as conn:
             if conn is None:
                 return False
-            return conn.execute(f"INSERT INTO {table} ({names}) VALUES ({marks}) {conflict}", values).rowcount == 1
+            return _insert_row(conn, table, values, conflict)
 
     # --- writes ---
 
@@ -674,12 +679,9 @@ class FixMemory:
         with self._transaction() as conn:
             if conn is None:
                 return False
-            values = _offer_columns(replace(offer, record=replace(offer.record, provider="user")))
-            conn.execute(f"INSERT INTO offers ({', '.join(values)}) VALUES ({', '.join(':' + n for n in values)})",
-                         values)
-            conn.execute("INSERT INTO outcomes (fix_id, outcome, created_at, note) VALUES (?, 'manual', ?, ?)",
-                         (offer.fix_id, utc_now(), "written by the user"))
-            return True
+            _insert_row(conn, "offers", _offer_columns(replace(offer, record=replace(offer.record, provider="user"))))
+            return _insert_row(conn, "outcomes", {"fix_id": offer.fix_id, "outcome": "manual", "created_at": utc_now(),
+                                                  "note": "written by the user"})
 
     def record_episode(self, episode: Episode) -> bool:
         return self._insert("episodes", _episode_columns(episode))
