@@ -237,6 +237,32 @@ impl Pantry {
 }
 """
 
+MACRO_ARMS_WITHOUT_A_SEMICOLON = """\
+macro_rules! product {
+    ($x:expr) => { $x };
+    ($x:expr, $($rest:expr),+) => { $x * product!($($rest),+) }
+    () => { 1 }
+}
+
+pub fn volume(w: u32, h: u32, d: u32) -> u32 {
+    product!(w, h, d) * product!()
+}
+"""
+
+FIELD_WITHOUT_A_TYPE = """\
+pub struct Rect { pub left: f32, pub top: f32, pub width: f32, pub height }
+
+pub fn area(r: &Rect) -> f32 {
+    r.width * r.height
+}
+"""
+
+PARAMETER_WITHOUT_A_TYPE = """\
+pub fn shifted(samples: &[i64], offset) -> Vec<i64> {
+    samples.iter().map(|s| s + offset).collect()
+}
+"""
+
 
 @pytest.mark.parametrize("code, best", [
     (GREETING_HELD_ACROSS_A_PUSH, "let host = self.signatures[0].clone();"),
@@ -263,11 +289,15 @@ impl Pantry {
     (HIGHEST_FLOAT, "readings.iter().max_by(|a, b| a.total_cmp(b)).copied()"),
     (NOTE_WHILE_HOLDING_A_SHELF, '        self.note("restocked the top shelf");\n        let top = &mut self.shelves[0];\n'
                                  "        *top += jars;"),
+    (MACRO_ARMS_WITHOUT_A_SEMICOLON, "    ($x:expr, $($rest:expr),+) => { $x * product!($($rest),+) };\n"),
+    (FIELD_WITHOUT_A_TYPE, "pub height: f32 }"),
+    (PARAMETER_WITHOUT_A_TYPE, "pub fn shifted(samples: &[i64], offset: i64) -> Vec<i64> {"),
     (READ_AFTER_SHIPPING, "    let len = parcel.items.len();\n    let cost = ship(parcel);\n    cost + len as u32"),
 ], ids=["own_index", "own_option", "own_outliving", "store_argument", "fill_default", "fill_local", "constructor",
         "visible_fn", "visible_field", "visible_method", "each_element", "each_arm", "error_message", "each_owned",
         "mean", "widen_operand", "error_to_message", "index_usize",
-        "sum_wider", "sort_floats", "max_float", "conflict_first", "read_before_move"])
+        "sum_wider", "sort_floats", "max_float", "conflict_first", "macro_semicolon", "field_type",
+        "parameter_type", "read_before_move"])
 def test_the_best_fix_is_the_repair_a_developer_writes(tmp_path, code, best):
     with shadow_of_files({"Cargo.toml": default_manifest("repairs"), "src/lib.rs": code},
                          tmp_path / "target") as shadow:

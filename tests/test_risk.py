@@ -709,3 +709,10 @@ def test_the_lexer_skips_comments_and_keeps_literals_and_lifetimes_whole():
     texts = [t.text for t in tokens if t.kind != "comment"]
     assert texts == ["let", "s", ":", "&", "'a", "str", "=", '"a // b"', ";", "let", "c", "=", "'x'", ";",
                      'r#"raw"#']
+
+
+def test_a_field_or_parameter_given_its_missing_type_changes_no_api():
+    """Code that never parsed has no callers to break."""
+    assert risks("pub struct Rect { pub width: f32, pub height }\n", ("pub height }", "pub height: f32 }")) == []
+    assert risks("pub fn shifted(samples: &[i64], offset) -> Vec<i64> {\n    Vec::new()\n}\n",
+                 ("offset)", "offset: i64)")) == []

@@ -578,7 +578,7 @@ def changes_public_api(change: Change) -> Iterator[Risk]:
     old_items, new_items = _items(change.old, change.old_pairs), _items(change.new, change.new_pairs)
     old_private, new_private = _private_types(old_items), _private_types(new_items)
     for item in old_items:
-        if not _public(item, old_items, old_private) or not change.touches(item.start, item.end):
+        if not _public(item, old_items, old_private) or not change.touches(item.start, item.end) or _untyped(item):
             continue
         twins = [n for n in new_items if n.kind == item.kind and n.name == item.name]
         twin = min(twins, key=lambda n: abs(n.start - change.moved(item.start)), default=None)
@@ -592,6 +592,28 @@ def changes_public_api(change: Change) -> Iterator[Risk]:
         elif _fields_changed(item.fields, twin.fields):
             part = "variants" if item.kind == "enum" else "fields"
             yield Risk("public_api", f"changes the public {part} of `{shown}`")
+
+
+def _untyped(item: Item) -> bool:
+    """A field or parameter written without its type: the item never compiled, so callers have no API
+    to lose when it gets one."""
+    if item.kind in ("struct", "union") and any(shape is not None and ":" not in shape
+                                                for name, shape in item.fields if not name.isdigit()):
+        return True
+    if item.kind != "fn" or "(" not in item.signature:
+        return False
+    depth, part = 0, []
+    for token in item.signature[item.signature.index("("):]:
+        depth += 1 if token in ("(", "[", "{", "<") else -1 if token in (")", "]", "}", ">") else 0
+        if depth == 0 or (depth == 1 and token == ","):
+            if part and ":" not in part and "self" not in part:
+                return True
+            part = []
+            if depth == 0:
+                return False
+        elif not (depth == 1 and token == "("):
+            part.append(token)
+    return False
 
 
 def _fields_changed(old: Fields, new: Fields) -> bool:

@@ -17,7 +17,7 @@ from typing import Iterator
 
 from ..rust.diagnostics import Diagnostic
 from ..rust.edits import TextEdit
-from . import borrow_repairs, item_repairs, rustc_conversions, rustc_fallbacks, type_conversions
+from . import borrow_repairs, item_repairs, parse_repairs, rustc_conversions, rustc_fallbacks, type_conversions
 from .rust_source import call_on, derive, enum_body, indent_of_next_line, labelled, primary_in, variant_holding
 from .rustc_fallbacks import NEEDS_FROM
 from .rustc_suggestions import Rule, Suggestion
@@ -52,7 +52,7 @@ DERIVABLE = {
 
 def note_candidates(diagnostic: Diagnostic, file_name: str, data: bytes) -> list[Suggestion]:
     """Every rule's edits for the diagnostic: this module's, the conversions' (by number and by type),
-    the fallbacks', the borrow repairs' and the item repairs'.
+    the fallbacks', the borrow, item and parse repairs'.
 
     Args:
         diagnostic: one rustc error with its children.
@@ -60,7 +60,7 @@ def note_candidates(diagnostic: Diagnostic, file_name: str, data: bytes) -> list
         data: that file's text as UTF-8 (rustc's spans count bytes).
     """
     rules = (RULES + rustc_conversions.RULES + type_conversions.RULES + rustc_fallbacks.RULES + borrow_repairs.RULES
-             + item_repairs.RULES)
+             + item_repairs.RULES + parse_repairs.RULES)
     return [suggestion for rule in rules for suggestion in rule(diagnostic, file_name, data)]
 
 
