@@ -17,7 +17,6 @@ Usage: python examples/demo.py [--dir .demo] [--timeout 300]
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import queue
 import shutil
@@ -28,6 +27,8 @@ import threading
 import time
 from pathlib import Path
 from typing import Any
+
+from sleepy_lsp.server.wire import encode, read_message
 
 BIN = Path(sys.executable).parent
 
@@ -158,17 +159,7 @@ class Server:
 
     def _read(self) -> None:
         stream = self.process.stdout
-        while True:
-            length = None
-            while True:
-                line = stream.readline()
-                if not line:
-                    return
-                if line.lower().startswith(b"content-length:"):
-                    length = int(line.split(b":")[1])
-                if line in (b"\r\n", b"\n"):
-                    break
-            message = json.loads(stream.read(length))
+        while (message := read_message(stream)) is not None:
             if "id" in message and ("result" in message or "error" in message):
                 self.responses.put(message)
             elif "id" in message:  # a request from the server (a progress token): answer it
@@ -177,8 +168,7 @@ class Server:
                 self.diagnostics[message["params"]["uri"]] = message["params"]["diagnostics"]
 
     def _send(self, message: dict[str, Any]) -> None:
-        body = json.dumps(message).encode()
-        self.process.stdin.write(b"Content-Length: %d\r\n\r\n" % len(body) + body)
+        self.process.stdin.write(encode(message))
         self.process.stdin.flush()
 
     def call(self, method: str, params: Any, timeout: float = 60) -> Any:

@@ -6,7 +6,6 @@ anything (wrong types, missing fields, garbage) and see exactly what comes back.
 
 from __future__ import annotations
 
-import json
 import os
 import queue
 import subprocess
@@ -16,6 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from lsp_harness import server_command
+
+from sleepy_lsp.server.wire import encode, read_message
 
 
 class RawServer:
@@ -45,17 +46,7 @@ class RawServer:
 
     def _read(self) -> None:
         stream = self.process.stdout
-        while True:
-            length = None
-            while True:
-                line = stream.readline()
-                if not line:
-                    return
-                if line.lower().startswith(b"content-length:"):
-                    length = int(line.split(b":")[1])
-                if line in (b"\r\n", b"\n"):
-                    break
-            message = json.loads(stream.read(length))
+        while (message := read_message(stream)) is not None:
             if "id" in message and ("result" in message or "error" in message):
                 self.inbox.put(message)
             elif "id" in message:  # a request from the server (progress tokens, ...): answer it
@@ -70,8 +61,7 @@ class RawServer:
         self.process.stdin.flush()
 
     def send(self, message: Any) -> None:
-        body = json.dumps(message).encode()
-        self.send_bytes(b"Content-Length: %d\r\n\r\n" % len(body) + body)
+        self.send_bytes(encode(message))
 
     def request(self, method: str, params: Any = None, **extra: Any) -> Any:
         """Send a request and return its id (the message gets "jsonrpc": "2.0" unless extra says otherwise)."""
