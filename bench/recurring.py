@@ -340,6 +340,7 @@ class Bench:
         self.judge.target.mkdir(parents=True, exist_ok=True)
         self.judged: dict[str, TestRun] = {}
         self.log = log
+        self.deadline = DEADLINE_S  # for one occurrence's check and fixing
 
     def close(self) -> None:
         self.judge.close()
@@ -446,7 +447,11 @@ class Bench:
         mark = server.mark()
         uri = server.open(self.lib, text)
         try:
-            server.settled(mark)
+            try:
+                server.settled(mark, self.deadline)
+            except TimeoutError:
+                verdict.note = f"no answer in {self.deadline:g} s"  # counted as no fix; the run goes on
+                return verdict
             diagnostic = self.error_in(server, uri, text, index)
             if diagnostic is None:
                 verdict.note = "no error published"
@@ -496,8 +501,8 @@ def night(benches: list[Bench], memories: list[Path], work: Path, args, log) -> 
     registry = work / "registry"
     started = time.monotonic()
     command = [bin_path("sleepy-train"), "run", "--method", "lora", "--no-koans", "--no-memory", "--data", str(data),
-               "--registry", str(registry), "--device", "cpu", "--max-steps", str(args.night_steps),
-               "--no-eval", "--max-length", "768"]
+               "--registry", str(registry), "--work-dir", str(work / "night-work"), "--device", "cpu", "--max-steps", str(args.night_steps),
+               "--no-eval", "--max-length", str(args.night_max_length)]
     log(f"night: {' '.join(command[1:])}")
     proc = subprocess.run(command, capture_output=True, text=True, timeout=args.night_timeout,
                           env={**os.environ, "SLEEPY_CACHE_DIR": str(work / "cache")})
@@ -562,11 +567,15 @@ def main(argv: list[str] | None = None) -> int:
                         help="the first occurrence scored, 1-based [default: 3]")
     parser.add_argument("--night", action="store_true", help="also train one LoRA night and score the model")
     parser.add_argument("--night-steps", type=int, default=40, help="optimizer steps of the night [default: 40]")
+    parser.add_argument("--night-max-length", type=int, default=1536,
+                        help="tokens per training pair (a prompt holds up to 61 lines of the file) [default: 1536]")
     parser.add_argument("--night-projects", default="",
                         help="score the model rows on these projects only [default: every project run]")
     parser.add_argument("--night-timeout", type=int, default=1500)
     parser.add_argument("--out", type=Path, default=HERE / "results" / "recurring",
                         help="writes OUT.md and OUT.json [default: bench/results/recurring]")
+    parser.add_argument("--deadline", type=float, default=DEADLINE_S,
+                        help=f"seconds one occurrence's check and fixing may take; past it, no fix [default: {DEADLINE_S:g}]")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder (logs, memories)")
     args = parser.parse_args(argv)
     if shutil.which("cargo") is None:
@@ -599,6 +608,7 @@ def main(argv: list[str] | None = None) -> int:
         for project in projects:
             log(f"== {project.name} [{project.error_code}] {len(project.occurrences)} occurrences")
             bench = Bench(project, work, log)
+            bench.deadline = args.deadline
             benches.append(bench)
             indices = list(range(first, len(project.occurrences)))
             taught_k = max(ks)
