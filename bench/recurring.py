@@ -67,6 +67,8 @@ sys.path.insert(0, str(HERE / "recurring"))
 from recurring_data import Project, broken_text, function_span, load_projects  # noqa: E402
 from verify import ScratchCrate, TestRun  # noqa: E402
 
+from sleepy_lsp.server.wire import encode, read_message  # noqa: E402
+
 SETTLE_S = 3.6  # a little more than hand_fixes.SETTLE_SECONDS: the developer reads the error before fixing it
 DEADLINE_S = 300.0  # one check plus fixing on a busy two-core machine
 SCORE_FROM = 2  # 0-based: occurrences 3..n are scored in every row
@@ -111,17 +113,7 @@ class Server:
 
     def _read(self) -> None:
         stream = self.process.stdout
-        while True:
-            length = None
-            while True:
-                line = stream.readline()
-                if not line:
-                    return
-                if line.lower().startswith(b"content-length:"):
-                    length = int(line.split(b":")[1])
-                if line in (b"\r\n", b"\n"):
-                    break
-            message = json.loads(stream.read(length))
+        while (message := read_message(stream)) is not None:
             method = message.get("method")
             if "id" in message and method is None:
                 self.responses.put(message)
@@ -137,8 +129,7 @@ class Server:
                 self.messages.append(message["params"]["message"])
 
     def _send(self, message: dict[str, Any]) -> None:
-        body = json.dumps(message).encode()
-        self.process.stdin.write(b"Content-Length: %d\r\n\r\n" % len(body) + body)
+        self.process.stdin.write(encode(message))
         self.process.stdin.flush()
 
     def notify(self, method: str, params: Any) -> None:
