@@ -652,25 +652,24 @@ class FixMemory:
     def record_replaced(self, fix_id: str, successor: str) -> bool:
         """Link an undecided offer to the offer of the same fix that took its place (rustc's unchecked fix,
         once checked); False when the offer is unknown, already has an outcome, or was replaced already."""
-        with self._transaction() as conn:
-            if conn is None:
-                return False
-            cursor = conn.execute(
-                "UPDATE offers SET replaced_by = ? WHERE fix_id = ? AND replaced_by = '' AND ? != fix_id "
-                "AND NOT EXISTS (SELECT 1 FROM outcomes WHERE outcomes.fix_id = offers.fix_id)",
-                (successor, fix_id, successor))
-            return cursor.rowcount == 1
+        return self._update_undecided(fix_id, "replaced_by = ?", (successor,), "AND replaced_by = '' AND ? != fix_id",
+                                      (successor,))
 
     def retitle(self, fix_id: str, title: str, tests: str) -> bool:
         """An undecided offer's title and test verdict as now shown (the project's tests finished after
         it was first shown); False when it is unknown or already decided."""
+        return self._update_undecided(fix_id, "title = ?, tests = ?", (title, tests))
+
+    def _update_undecided(self, fix_id: str, assignments: str, values: tuple, condition: str = "",
+                          condition_values: tuple = ()) -> bool:
+        """Set columns of an offer that has no outcome yet; False when none was changed."""
         with self._transaction() as conn:
             if conn is None:
                 return False
             cursor = conn.execute(
-                "UPDATE offers SET title = ?, tests = ? WHERE fix_id = ? "
+                f"UPDATE offers SET {assignments} WHERE fix_id = ? {condition} "
                 "AND NOT EXISTS (SELECT 1 FROM outcomes WHERE outcomes.fix_id = offers.fix_id)",
-                (title, tests, fix_id))
+                (*values, fix_id, *condition_values))
             return cursor.rowcount == 1
 
     def record_manual(self, offer: Offer) -> bool:
