@@ -189,9 +189,11 @@ def test_shutdown_while_an_accept_waits_for_the_fix_memory_is_answered_and_loses
         lock.execute("BEGIN EXCLUSIVE")  # another sleepy process writing: the accept waits for it
         server.request("workspace/executeCommand", {"command": ACCEPT, "arguments": [fix_id]})
         time.sleep(0.5)  # lets the accept reach the store's queue; the test holds without it too
-        reply = server.call("shutdown", timeout=60)
-        lock.execute("ROLLBACK")
+        shutdown = server.request("shutdown")
+        time.sleep(0.5)  # the shutdown is handled while the accept still waits for the lock ...
+        lock.execute("ROLLBACK")  # ... which is then released well within the store's busy timeout
         lock.close()
+        reply = server.response(shutdown, timeout=60)
         assert "error" not in reply, reply
         server.notify("exit")
         assert server.process.wait(timeout=60) == 0

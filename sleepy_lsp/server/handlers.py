@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 
@@ -128,6 +129,12 @@ def _fix_id(args: tuple[Any, ...], command: str) -> str | None:
     return None
 
 
+async def _written(write: Future) -> None:
+    """Wait for a fix-memory write; a cancelled request (shutdown cancels the pending ones) must not cancel
+    the write itself, which asyncio.wrap_future would pass on to a write still queued."""
+    await asyncio.shield(asyncio.wrap_future(write))
+
+
 async def accept_fix(ls: SleepyServer, *args: Any) -> None:
     """The client applied a fix: answered once the acceptance is written, so none is lost to a kill."""
     if (fix_id := _fix_id(args, convert.ACCEPT)) is not None:
@@ -138,7 +145,7 @@ async def accept_fix(ls: SleepyServer, *args: Any) -> None:
         uri = ls.offers.offered[fix_id].uri
         ls.hand_fixes.applied_fix(uri)
         ls.fixed(uri)
-        await asyncio.wrap_future(written)
+        await _written(written)
 
 
 async def reject_fix(ls: SleepyServer, *args: Any) -> str | None:
@@ -151,7 +158,7 @@ async def reject_fix(ls: SleepyServer, *args: Any) -> str | None:
         raise JsonRpcInvalidParams(str(exc)) from None
     ls.reporter.say(f"{answer}.")
     if written is not None:
-        await asyncio.wrap_future(written)
+        await _written(written)
     return answer
 
 
@@ -159,7 +166,7 @@ async def reject_last(ls: SleepyServer, *args: Any) -> str:
     answer, written = ls.offers.take_back_last()
     ls.reporter.say(f"{answer}.", types.MessageType.Info if written is not None else types.MessageType.Warning)
     if written is not None:
-        await asyncio.wrap_future(written)
+        await _written(written)
     return answer
 
 
