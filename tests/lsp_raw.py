@@ -104,6 +104,25 @@ class RawServer:
         self.notify("initialized", {})
         return result
 
+    def open(self, path: Path) -> str:
+        """didOpen of a Rust file as it is on disk; its URI."""
+        self.notify("textDocument/didOpen", {"textDocument": {"uri": path.as_uri(), "languageId": "rust",
+                                                              "version": 1, "text": path.read_text()}})
+        return path.as_uri()
+
+    def verified_actions(self, uri: str, line: int, deadline: float = 240, pause: float = 0.3) -> list[dict[str, Any]]:
+        """Poll the code actions on `line` (0-based) until one is a fix that compiles; AssertionError past the deadline."""
+        until = time.monotonic() + deadline
+        position = {"line": line, "character": 0}
+        while True:
+            answer = self.call("textDocument/codeAction", {"textDocument": {"uri": uri}, "context": {"diagnostics": []},
+                                                           "range": {"start": position, "end": position}})
+            verified = [a for a in answer.get("result") or [] if "compiles" in a["title"]]
+            if verified:
+                return verified
+            assert time.monotonic() < until, answer
+            time.sleep(pause)
+
     def close(self) -> None:
         try:
             self.call("shutdown", timeout=10)

@@ -111,17 +111,7 @@ def test_a_thousand_hostile_messages_then_a_real_fix(tmp_path):
 
         # Still the server it was: a real crate is checked and its fix offered.
         server.notify("workspace/didChangeConfiguration", {"settings": {"cargo": {"path": "cargo"}, "maxCandidates": 5}})
-        server.notify("textDocument/didOpen", {"textDocument": {"uri": source.as_uri(), "languageId": "rust",
-                                                                "version": 1, "text": source.read_text()}})
-        deadline = time.monotonic() + 240
-        while True:
-            answer = server.call("textDocument/codeAction", {
-                "textDocument": {"uri": source.as_uri()}, "context": {"diagnostics": []},
-                "range": {"start": {"line": ERROR_LINE, "character": 0}, "end": {"line": ERROR_LINE, "character": 0}}})
-            if any("compiles" in action["title"] for action in answer.get("result") or []):
-                break
-            assert time.monotonic() < deadline, answer
-            time.sleep(0.5)
+        server.verified_actions(server.open(source), ERROR_LINE, pause=0.5)
     finally:
         server.close()
     # The counts the README quotes, fixed by the seed.

@@ -172,18 +172,7 @@ def test_shutdown_while_an_accept_waits_for_the_fix_memory_is_answered_and_loses
     server = RawServer(tmp_path)
     try:
         server.initialize(tmp_path)
-        server.notify("textDocument/didOpen", {"textDocument": {"uri": source.as_uri(), "languageId": "rust",
-                                                                "version": 1, "text": source.read_text()}})
-        deadline = time.monotonic() + 240
-        while True:
-            answer = server.call("textDocument/codeAction", {
-                "textDocument": {"uri": source.as_uri()}, "context": {"diagnostics": []},
-                "range": {"start": {"line": ERROR_LINE, "character": 0}, "end": {"line": ERROR_LINE, "character": 0}}})
-            verified = [a for a in answer["result"] or [] if "compiles" in a["title"]]
-            if verified:
-                break
-            assert time.monotonic() < deadline
-            time.sleep(0.3)
+        verified = server.verified_actions(server.open(source), ERROR_LINE)
         fix_id = verified[0]["command"]["arguments"][0]
         lock = sqlite3.connect(server.log_file.with_name("fix-memory.sqlite3"), isolation_level=None)
         lock.execute("BEGIN EXCLUSIVE")  # another sleepy process writing: the accept waits for it

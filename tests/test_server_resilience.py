@@ -171,19 +171,7 @@ def test_an_acknowledged_accept_survives_kill_9(tmp_path):
         server = RawServer(tmp_path)
         try:
             server.initialize(tmp_path)
-            server.notify("textDocument/didOpen", {"textDocument": {"uri": source.as_uri(), "languageId": "rust",
-                                                                    "version": 1, "text": source.read_text()}})
-            deadline = time.monotonic() + 240
-            while True:
-                answer = server.call("textDocument/codeAction", {
-                    "textDocument": {"uri": source.as_uri()}, "context": {"diagnostics": []},
-                    "range": {"start": {"line": ERROR_LINE, "character": 0},
-                              "end": {"line": ERROR_LINE, "character": 0}}})
-                verified = [a for a in answer["result"] or [] if "compiles" in a["title"]]
-                if verified:
-                    break
-                assert time.monotonic() < deadline
-                time.sleep(0.3)
+            verified = server.verified_actions(server.open(source), ERROR_LINE)
             fix_id = verified[0]["command"]["arguments"][0]
             reply = server.call("workspace/executeCommand", {"command": ACCEPT, "arguments": [fix_id]})
             assert "error" not in reply
