@@ -67,6 +67,9 @@ class ScratchCrate:
         self.project = project
         self.dir = Path(tempfile.mkdtemp(prefix=f"recurring-{project.name}-"))
         (self.dir / "src").mkdir()
+        # the hidden tests make their scratch files under temp_dir(): keep them in here, removed by close()
+        self.tmp = self.dir / "tmp"
+        self.tmp.mkdir()
         shutil.copy(project.manifest_path, self.dir / "Cargo.toml")
         self.lib = self.dir / "src" / "lib.rs"
         self.target = TARGET_ROOT / project.name
@@ -84,7 +87,8 @@ class ScratchCrate:
         os.utime(self.lib, (self._mtime, self._mtime))
 
     def _cargo(self, *args: str, test_args: tuple[str, ...] = ()) -> subprocess.CompletedProcess:
-        env = dict(os.environ, CARGO_TARGET_DIR=str(self.target), CARGO_TERM_COLOR="never", RUST_BACKTRACE="0")
+        env = dict(os.environ, CARGO_TARGET_DIR=str(self.target), CARGO_TERM_COLOR="never", RUST_BACKTRACE="0",
+                   TMPDIR=str(self.tmp))
         env.pop("RUSTFLAGS", None)
         self.builds += 1
         return subprocess.run(
