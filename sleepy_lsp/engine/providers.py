@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Callable, Sequence
 
 from ..memory.index import MemoryIndex
@@ -14,6 +15,8 @@ from ..repair.rustc_suggestions import Suggestion, everywhere, rustc_candidates
 from ..rust.diagnostics import Diagnostic
 from ..rust.families import classify
 from .engine import Candidate, Fix, FixContext
+
+log = logging.getLogger(__name__)
 
 
 def describe(edits: list[LineEdit]) -> str:
@@ -108,9 +111,10 @@ class ModelProvider:
 
     def propose(self, ctx: FixContext) -> list[Candidate]:
         examples = self.examples(ctx) if self.examples else []
-        messages = prompt_messages(ErrorCase.of(ctx.diagnostic, ctx.rel_path, ctx.code), examples)
-        answers = self.backend.generate(messages, n=self.samples, temperature=self.temperature,
+        case = ErrorCase.of(ctx.diagnostic, ctx.rel_path, ctx.code)
+        answers = self.backend.generate(prompt_messages(case, examples), n=self.samples, temperature=self.temperature,
                                         max_tokens=self.max_tokens, family=ctx.family, cancel=ctx.cancel)
+        log.debug("%s answered %s at %s:%s: %r", self.backend.model_name, case.code, case.rel_path, case.line, answers)
         found = []
         for answer in answers:
             edits = parse_answer(answer)
