@@ -24,6 +24,7 @@ from ..benchmark.koans import DEFAULT_KOANS, LESSON_SPLIT, SPLITS, load_koan, lo
 from ..engine.engine import TestPolicy
 from ..engine.strategies import build_engine
 from ..errors import SleepyError
+from ..memory.history import lessons_from_history
 from ..memory.index import MemoryIndex
 from ..memory.store import FixMemory
 from ..memory.teaching import crate_file, lesson
@@ -268,40 +269,58 @@ def fix_command(path: Path, strategy: str, backend: str, model_path: str | None,
 
 
 @cli.command("teach")
-@click.argument("before", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.argument("after", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("before", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("after", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--git", "revisions", metavar="A..B",
+              help="Teach from your history instead: the commits after A up to B that turned a cargo error into "
+                   "a clean check.")
 @click.option("--crate", "crate_dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
-              help="The crate the file belongs to [default: the crate around AFTER].")
+              help="The crate the file belongs to [default: the crate around AFTER, or the current folder's].")
 @click.option("--file", "file", help="The file of the crate BEFORE and AFTER are versions of, e.g. src/lib.rs "
                                      "[default: whichever of them lies in the crate].")
 @click.option("--db", "db_path", type=click.Path(path_type=Path), help="The fix memory [default: the user's].")
-def teach_command(before: Path, after: Path, crate_dir: Path | None, file: str | None, db_path: Path | None) -> None:
+def teach_command(before: Path | None, after: Path | None, revisions: str | None, crate_dir: Path | None,
+                  file: str | None, db_path: Path | None) -> None:
     """Teach sleepy a fix: BEFORE is a file with rustc errors, AFTER the same file fixed.
 
     Each error of the crate with BEFORE in place that is gone with AFTER in place is recorded
     as a fix you wrote; cargo checks both in a copy of the crate, never in your files.
+    With --git A..B, each commit of the range that fixed its parent's errors is taught the same way.
     """
-    crate = find_crate((crate_dir / "Cargo.toml").resolve() if crate_dir else after.resolve())
+    if bool(revisions) == bool(before and after):
+        raise SleepyError("Give either BEFORE and AFTER files or --git A..B: `sleepy teach old.rs src/lib.rs` or "
+                          "`sleepy teach --git main~20..main`.")
+    anchor = crate_dir / "Cargo.toml" if crate_dir else after or Path.cwd() / "Cargo.toml"
+    crate = find_crate(anchor.resolve())
     if crate is None:
-        raise SleepyError(f"{crate_dir or after} is not inside a cargo project: no Cargo.toml above it; "
-                          "pass the crate with --crate DIR.")
-    rel = crate_file(before, after, crate, file)
-    old, new = read_source(before), read_source(after)
-    pool = ShadowPool(crate.workspace_root, target_dir_for(cache_root(), crate, "teach"), 1)
-    with err_console.status("checking both versions"), pool.shadow(member=crate.root) as shadow:
-        taught = lesson(shadow, crate, rel, old, new)
+        raise SleepyError(f"{crate_dir or after or Path.cwd()} is not inside a cargo project: no Cargo.toml above "
+                          "it; pass the crate with --crate DIR.")
+    target = target_dir_for(cache_root(), crate, "teach")
+    if revisions:
+        with err_console.status("reading the history") as status:
+            history = lessons_from_history(crate, revisions, target, progress=status.update)
+        taught = [(f"{commit[:10]}: ", offer) for commit, offer in history.fixes]
+        summary = f"{history.commits} commit(s) read, {len(history.fixing)} taught a fix."
+    else:
+        rel = crate_file(before, after, crate, file)
+        pool = ShadowPool(crate.workspace_root, target, 1)
+        with err_console.status("checking both versions"), pool.shadow(member=crate.root) as shadow:
+            found = lesson(shadow, crate, rel, read_source(before), read_source(after))
+        taught = [("", offer) for offer in found.fixes]
+        summary = (f"{len(found.remaining)} error(s) of BEFORE are still in AFTER and taught nothing."
+                   if found.remaining else "")
     with FixMemory.open(db_path) as store:
         if not store.enabled:
             raise SleepyError("Telemetry is switched off, so there is no fix memory to teach: unset SLEEPY_TELEMETRY.")
-        for offer in taught.fixes:
+        for _, offer in taught:
             store.record_manual(offer)
-    for offer in taught.fixes:
+    for where, offer in taught:
         case = offer.record.case
-        console.print(f"taught: {case.code} {case.message} ({case.rel_path}:{case.line})", highlight=False,
+        console.print(f"taught: {where}{case.code} {case.message} ({case.rel_path}:{case.line})", highlight=False,
                       markup=False, soft_wrap=True)
-    if taught.remaining:
-        console.print(f"{len(taught.remaining)} error(s) of BEFORE are still in AFTER and taught nothing.")
-    console.print(f"Recorded {len(taught.fixes)} fix(es) in {store.path}.")
+    if summary:
+        console.print(summary)
+    console.print(f"Recorded {len(taught)} fix(es) in {store.path}.")
 
 
 @cli.group()

@@ -8,6 +8,8 @@ user wrote. The user's own files are never written.
 
 from __future__ import annotations
 
+import difflib
+import re
 import uuid
 from collections import Counter
 from dataclasses import dataclass
@@ -19,6 +21,10 @@ from ..rust.crates import CrateLocation
 from ..rust.diagnostics import Diagnostic
 from ..rust.shadow import ShadowCrate
 from .store import Offer
+
+MAX_CHANGED_LINES = 40  # a bigger change is a rewrite, not a fix
+NEAR_LINES = 3  # how close to the error a fix's changes must come
+FUNCTION = re.compile(r"\bfn\s+(\w+)")
 
 
 @dataclass
@@ -70,6 +76,49 @@ def lesson(shadow: ShadowCrate, crate: CrateLocation, rel_path: str, before: str
                                                   "taught with sleepy teach"),
                     file=file, crate_root=str(crate.root), verified=not errors_after) for d in fixed]
     return Lesson(offers, remaining)
+
+
+def fixed_by_edit(before: str, errors_before: list[Diagnostic], after: str,
+                  errors_after: list[Diagnostic]) -> list[Diagnostic]:
+    """The errors of one file's `before` gone in its `after` by an edit that looks like a fix of them.
+
+    Nothing, when a new error appeared (what vanished may only be hidden behind it) or the edit changed
+    more than MAX_CHANGED_LINES lines; an error counts when it has a code (a parse error is what
+    half-typed code looks like), the edit came within NEAR_LINES of it and kept its function.
+    """
+    old, new = Counter(map(_key, errors_before)), Counter(map(_key, errors_after))
+    if any(new[k] > old[k] for k in new):
+        return []
+    changes, size = _changes(before, after)
+    if not changes or size > MAX_CHANGED_LINES:
+        return []
+    gone = []
+    for error in errors_before:
+        span = error.primary_span
+        if not error.code or span is None or new[_key(error)] >= old[_key(error)]:
+            continue
+        near = range(span.line_start - NEAR_LINES, span.line_end + NEAR_LINES + 1)
+        if any(line in near for line in changes) and _function_kept(before, after, span.line_start):
+            gone.append(error)
+    return gone
+
+
+def _changes(before: str, after: str) -> tuple[list[int], int]:
+    """The 1-based lines of before the edit replaced or deleted (or inserted before), and how many lines
+    it changed on the larger side."""
+    old, new = before.splitlines(), after.splitlines()
+    lines, size = [], 0
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=old, b=new, autojunk=False).get_opcodes():
+        if tag != "equal":
+            lines += list(range(i1 + 1, i2 + 1)) or [i1 + 1]
+            size += max(i2 - i1, j2 - j1)
+    return lines, size
+
+
+def _function_kept(before: str, after: str, line: int) -> bool:
+    """Whether the function around the error's line still exists after the edit (deleting it fixes nothing)."""
+    names = [m[1] for m in FUNCTION.finditer("\n".join(before.splitlines()[:line]))]
+    return not names or re.search(rf"\bfn\s+{re.escape(names[-1])}\b", after) is not None
 
 
 def _errors_in(shadow: ShadowCrate, rel_path: str, text: str) -> list[Diagnostic]:

@@ -13,26 +13,17 @@ own fixes there.
 
 from __future__ import annotations
 
-import difflib
-import re
 import time
 import uuid
-from collections import Counter
 from dataclasses import dataclass, field
 from typing import Callable
 
 from ..memory.store import Offer
+from ..memory.teaching import fixed_by_edit
 from ..model.records import ErrorCase, FixRecord
 from ..rust.diagnostics import Diagnostic
 
 SETTLE_SECONDS = 3.0  # how long a text stays unchanged before its errors count as seen
-MAX_CHANGED_LINES = 40
-NEAR_LINES = 3  # how close to the error the user's edits must come
-FUNCTION = re.compile(r"\bfn\s+(\w+)")
-
-
-def _key(diagnostic: Diagnostic) -> tuple[str | None, str]:
-    return diagnostic.code, diagnostic.message
 
 
 @dataclass
@@ -82,7 +73,7 @@ class HandFixes:
         if seen is None or seen.text == text or self.applied.get(uri, 0.0) > seen.at:
             return []
         found = []
-        for error in self._fixed(seen, now):
+        for error in fixed_by_edit(seen.text, seen.errors, now.text, now.errors):
             case = ErrorCase.of(error, rel_path, seen.text)
             record = FixRecord.of(case, seen.text, text, "user", "fixed by hand")
             offer = Offer(uuid.uuid4().hex, record, file=file, crate_root=crate_root, verified=not errors)
@@ -90,39 +81,3 @@ class HandFixes:
             found.append(offer)
         self.seen[uri] = now  # each error is recorded once, against the text it was seen in
         return found
-
-    def _fixed(self, seen: Sighting, now: Sighting) -> list[Diagnostic]:
-        """The errors of `seen` gone in `now` by an edit that looks like a fix of them."""
-        before, after = Counter(map(_key, seen.errors)), Counter(map(_key, now.errors))
-        if any(after[k] > before[k] for k in after):
-            return []  # a new error appeared: what vanished may only be hidden behind it
-        changes, size = _changes(seen.text, now.text)
-        if not changes or size > MAX_CHANGED_LINES:
-            return []
-        gone = []
-        for error in seen.errors:
-            span = error.primary_span
-            if not error.code or span is None or after[_key(error)] >= before[_key(error)]:
-                continue
-            near = range(span.line_start - NEAR_LINES, span.line_end + NEAR_LINES + 1)
-            if any(line in near for line in changes) and _function_kept(seen.text, now.text, span.line_start):
-                gone.append(error)
-        return gone
-
-
-def _changes(before: str, after: str) -> tuple[list[int], int]:
-    """The 1-based lines of before the edit replaced or deleted (or inserted before), and how many lines
-    it changed on the larger side."""
-    old, new = before.splitlines(), after.splitlines()
-    lines, size = [], 0
-    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=old, b=new, autojunk=False).get_opcodes():
-        if tag != "equal":
-            lines += list(range(i1 + 1, i2 + 1)) or [i1 + 1]
-            size += max(i2 - i1, j2 - j1)
-    return lines, size
-
-
-def _function_kept(before: str, after: str, line: int) -> bool:
-    """Whether the function around the error's line still exists after the edit (deleting it fixes nothing)."""
-    names = [m[1] for m in FUNCTION.finditer("\n".join(before.splitlines()[:line]))]
-    return not names or re.search(rf"\bfn\s+{re.escape(names[-1])}\b", after) is not None
