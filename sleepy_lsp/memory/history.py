@@ -140,14 +140,10 @@ def lessons_from_history(crate: CrateLocation, revisions: str, target_dir: Path,
             return seen[commit]
 
         for commit, parents in commits:
-            if len(parents) != 1:
-                continue  # a merge (or the first commit) fixed nothing by itself
-            parent, child = snapshot(parents[0]), None
-            if parent.errors:
-                child = snapshot(commit)
-            if child is None or child.errors:
+            # a merge or a root commit fixed nothing by itself, and a parent that built had nothing to fix
+            if len(parents) != 1 or not snapshot(parents[0]).errors or snapshot(commit).errors:
                 continue
-            fixes = list(_fixes(commit, parent, child, crate))
+            fixes = list(_fixes(commit, seen[parents[0]], seen[commit], crate))
             if fixes:
                 taught.fixing.append(commit)
                 taught.fixes += [(commit, offer) for offer in fixes]
@@ -155,6 +151,7 @@ def lessons_from_history(crate: CrateLocation, revisions: str, target_dir: Path,
 
 
 def _fixes(commit: str, parent: Snapshot, child: Snapshot, crate: CrateLocation) -> Iterator[Offer]:
+    """The parent's errors the commit fixed, file by file, each as a manual fix."""
     for rel, before in parent.files.items():
         after = child.files.get(rel)
         if after is None or after == before:
