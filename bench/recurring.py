@@ -34,7 +34,10 @@ first; `memory` alone has no rustc provider); `rustc` is rustc's suggestions onl
 
 `--night` trains one LoRA night (`sleepy-train run --method lora`, SmolLM2-135M on
 CPU) on the k=2 fix memories of the projects run, and scores the `model` strategy
-with the trained adapter against the untrained base on the same occurrences.
+with the trained adapter against the untrained base on the same occurrences.  It also asks the model directly, base and
+trained, for its greedy answer to each of those errors and reports what it wrote:
+an answer in the edit format, one that uses the names the idiom adds (`Meters::new`),
+one that is the idiom; the code actions count only fixes that compile.
 
 The projects' own crates have no tests (check.rs is hidden), so the server's
 `tests.enabled` setting is off: a test run would only report "no tests".
@@ -50,6 +53,7 @@ import json
 import os
 import queue
 import re
+import shlex
 import shutil
 import sqlite3
 import subprocess
@@ -65,8 +69,14 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 sys.path.insert(0, str(HERE / "recurring"))
 from recurring_data import Project, broken_text, function_span, load_projects  # noqa: E402
-from verify import ScratchCrate, TestRun  # noqa: E402
+from verify import CARGO_TIMEOUT_S, ScratchCrate, TestRun  # noqa: E402
 
+from sleepy_lsp.model.adapters import champion_adapters  # noqa: E402
+from sleepy_lsp.model.answers import apply_line_edits, parse_answer  # noqa: E402
+from sleepy_lsp.model.backends import LlamaCppBackend  # noqa: E402
+from sleepy_lsp.model.prompt import prompt_messages  # noqa: E402
+from sleepy_lsp.model.records import ErrorCase  # noqa: E402
+from sleepy_lsp.rust.cargo import run_cargo  # noqa: E402
 from sleepy_lsp.server.wire import encode, read_message  # noqa: E402
 
 SETTLE_S = 3.6  # a little more than hand_fixes.SETTLE_SECONDS: the developer reads the error before fixing it
@@ -491,9 +501,10 @@ def night(benches: list[Bench], memories: list[Path], work: Path, args, log) -> 
     data.write_text("\n".join(lines) + "\n", encoding="utf-8")
     registry = work / "registry"
     started = time.monotonic()
-    command = [bin_path("sleepy-train"), "run", "--method", "lora", "--no-koans", "--no-memory", "--data", str(data),
-               "--registry", str(registry), "--work-dir", str(work / "night-work"), "--device", "cpu", "--max-steps", str(args.night_steps),
-               "--no-eval", "--max-length", str(args.night_max_length)]
+    command = [bin_path("sleepy-train"), "run", "--method", "lora", "--no-memory", "--data", str(data),
+               "--registry", str(registry), "--work-dir", str(work / "night-work"), "--device", "cpu",
+               "--max-steps", str(args.night_steps), "--no-eval", "--max-length", str(args.night_max_length),
+               "--no-koans"]
     log(f"night: {' '.join(command[1:])}")
     proc = subprocess.run(command, capture_output=True, text=True, timeout=args.night_timeout,
                           env={**os.environ, "SLEEPY_CACHE_DIR": str(work / "cache")})
@@ -509,6 +520,58 @@ def night(benches: list[Bench], memories: list[Path], work: Path, args, log) -> 
         promoted = store.promote(*[m.id for m in store.manifests(method="lora")])
     return {"command": " ".join(command[1:]), "returncode": proc.returncode, "records": len(lines),
             "seconds": round(time.monotonic() - started), "registry": str(registry), "promoted": promoted}
+
+
+def names_in(code: str) -> set[str]:
+    return set(re.findall(r"[A-Za-z_]\w*", code))
+
+
+def idiom_names(occurrence) -> set[str]:
+    """The names the project's fix adds to the broken code (`Meters`, `new`): what its idiom calls."""
+    return names_in(occurrence.fixed) - names_in(occurrence.broken)
+
+
+@dataclass
+class Answer:
+    occurrence: int  # 0-based
+    text: str  # the model's greedy answer
+    edits: bool = False  # it parses as LINE/INSERT/DELETE edits of the file
+    names: bool = False  # its edits use every name the idiom adds
+    idiom: bool = False  # applied, the file is the project's own (whitespace aside)
+
+
+def model_answers(bench: Bench, indices: list[int], adapters: dict[str, Path]) -> list[Answer]:
+    """The model's greedy answer to each later occurrence's error, asked as the `model` strategy asks it.
+
+    The code actions score only fixes that compile; this shows what the model wrote, verified or not:
+    whether a night taught it the edit format and the project's idiom even where the fix fails."""
+    backend = LlamaCppBackend()
+    backend.set_adapters(adapters)  # the registry's champions by family, as the server routes them
+    answers = []
+    for i in indices:
+        text = broken_text(bench.project, i)
+        bench.lib.write_text(text, encoding="utf-8")
+        run = run_cargo(["check", "--message-format=json"], bench.crate, bench.cache / "answers", CARGO_TIMEOUT_S)
+        start, end = function_span(text, bench.project.occurrences[i].function)
+        lines = range(text[:start].count("\n") + 1, text[:end].count("\n") + 2)
+        errors = [d for d in run.diagnostics if d.level == "error" and d.primary_span
+                  and d.primary_span.line_start in lines]
+        if not errors:
+            continue
+        case = ErrorCase.of(errors[0], "src/lib.rs", text)
+        reply = backend.generate(prompt_messages(case), n=1, max_tokens=160, family=case.family)[0]
+        answer = Answer(i, reply)
+        edits = parse_answer(reply)
+        answer.edits = bool(edits)
+        answer.names = answer.edits and idiom_names(bench.project.occurrences[i]) <= names_in(
+            " ".join(e.text for e in edits))
+        try:
+            answer.idiom = answer.edits and squeeze(apply_line_edits(text, edits)) == squeeze(bench.project.lib_text)
+        except ValueError:
+            pass
+        answers.append(answer)
+    bench.lib.write_text(bench.project.lib_text, encoding="utf-8")
+    return answers
 
 
 # --- report ---------------------------------------------------------------------------------------
@@ -541,6 +604,13 @@ def markdown(rows: list[Row], meta: dict[str, Any]) -> str:
             row = next((r for r in rows if (r.project, r.label, r.strategy) == (project, label, strategy)), None)
             cells.append(f"{row.good}/{row.n}" if row else "-")
         out.append(f"| `{project}` | " + " | ".join(cells) + " |")
+    if any(meta["answers"].values()):
+        out += ["", "What the model wrote (its greedy answer to each scored error, verified or not):", "",
+                "| model | answers | in the edit format | use the idiom's names | are the idiom |", "| --- | --- | --- | --- | --- |"]
+        for label, found in meta["answers"].items():
+            n = len(found)
+            out.append(f"| {label} | {n} | {pct(sum(a.edits for a in found), n)} | {pct(sum(a.names for a in found), n)} "
+                       f"| {pct(sum(a.idiom for a in found), n)} |")
     for note in meta.get("notes", []):
         out += ["", note]
     return "\n".join(out) + "\n"
@@ -557,7 +627,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--score-from", type=int, default=SCORE_FROM + 1,
                         help="the first occurrence scored, 1-based [default: 3]")
     parser.add_argument("--night", action="store_true", help="also train one LoRA night and score the model")
-    parser.add_argument("--night-steps", type=int, default=40, help="optimizer steps of the night [default: 40]")
+    parser.add_argument("--night-steps", type=int, default=48, help="optimizer steps of the night [default: 48]")
     parser.add_argument("--night-max-length", type=int, default=1536,
                         help="tokens per training pair (a prompt holds up to 61 lines of the file) [default: 1536]")
     parser.add_argument("--night-projects", default="",
@@ -622,6 +692,7 @@ def main(argv: list[str] | None = None) -> int:
                     rows.append(bench.score(Row(project.name, "k=2 via sleepy teach", strategy, 2), teach_db, indices))
             partial_out(args.out, rows, teaching, args, projects, first)
         night_meta = None
+        answers: dict[str, list[Answer]] = {"base model": [], "after one night": []}
         if args.night and k2_memories:
             night_meta = night(benches, k2_memories, work, args, log)
             if night_meta["returncode"] == 0:
@@ -634,7 +705,10 @@ def main(argv: list[str] | None = None) -> int:
                     rows.append(bench.score(Row(bench.project.name, "base model", "model", 0), None, indices, model))
                     rows.append(bench.score(Row(bench.project.name, "after one night", "model", 2), None, indices,
                                             {**model, "adaptersDir": registry}))
-        partial_out(args.out, rows, teaching, args, projects, first, night_meta, done=True)
+                    for label, adapters in (("base model", {}),
+                                            ("after one night", champion_adapters(Path(registry), "llama_cpp"))):
+                        answers[label] += model_answers(bench, indices, adapters)
+        partial_out(args.out, rows, teaching, args, projects, first, night_meta, answers, done=True)
     finally:
         for bench in benches:
             bench.close()
@@ -647,8 +721,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def partial_out(out: Path, rows: list[Row], teaching: dict[str, Any], args, projects: list[Project], first: int,
-                night_meta: dict[str, Any] | None = None, done: bool = False) -> None:
-    command = "python bench/recurring.py " + " ".join(
+                night_meta: dict[str, Any] | None = None, answers: dict[str, list[Answer]] | None = None,
+                done: bool = False) -> None:
+    command = "python bench/recurring.py " + shlex.join(
         a for a in sys.argv[1:] if not a.startswith("--out") and not str(out) in a)
     scored = sum(max(0, len(p.occurrences) - first) for p in projects)
     notes = ["Day side = the server with strategy `full` and no model backend (rustc's suggestions, the fix "
@@ -659,11 +734,12 @@ def partial_out(out: Path, rows: list[Row], teaching: dict[str, Any], args, proj
         notes.append(f"Night: `sleepy-train {night_meta['command']}` on {night_meta['records']} records, "
                      f"{night_meta['seconds']} s, exit {night_meta['returncode']}.")
     meta = {"command": command.strip(), "scored": scored, "notes": notes, "complete": done,
-            "teaching": teaching, "night": night_meta}
+            "teaching": teaching, "night": night_meta, "answers": answers or {}}
     out.parent.mkdir(parents=True, exist_ok=True)
     Path(f"{out}.md").write_text(markdown(rows, meta), encoding="utf-8")
     Path(f"{out}.json").write_text(json.dumps({
-        "meta": meta, "rows": [{**asdict(r), "good": r.good, "n": r.n} for r in rows]}, indent=1), encoding="utf-8")
+        "meta": {**meta, "answers": {label: [asdict(a) for a in found] for label, found in meta["answers"].items()}},
+        "rows": [{**asdict(r), "good": r.good, "n": r.n} for r in rows]}, indent=1), encoding="utf-8")
 
 
 if __name__ == "__main__":

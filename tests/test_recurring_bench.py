@@ -38,3 +38,10 @@ def test_one_fix_by_hand_teaches_the_idiom_for_a_later_occurrence(tmp_path):
     assert untaught.error_seen and not (untaught.idiom and untaught.passes)
     assert taught.error_seen and taught.idiom and taught.compiles and taught.passes
     assert taught.title.startswith("memory") and taught.fix == "Duration::from_millis(self.window_ms)"
+
+
+def test_the_idiom_names_are_the_names_the_projects_fix_adds():
+    bench = load_bench()
+    projects = {p.name: p for p in bench.load_projects(REPO / "bench" / "recurring")}
+    assert bench.idiom_names(projects["units"].occurrences[0]) == {"Meters", "new"}
+    assert bench.idiom_names(projects["retry_policy"].occurrences[0]) == {"Duration", "from_millis"}
